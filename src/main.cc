@@ -1,0 +1,19 @@
+// The single tarn executable: dispatches to the subcommands.
+#include <CLI/CLI.hpp>
+
+#include "server/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app(
+      "tarn: git for object storage. Repositories of objects with branches, commits, tags, "
+      "diffs and merges, behind an S3-compatible gateway and a lakeFS-compatible REST API.",
+      "tarn");
+  app.set_version_flag("--version", std::string("tarn ") + TARN_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'tarn <command> --help' for the options of a command.");
+  int exit_code = 0;
+  tarn::server::AddServeCommand(app, exit_code);
+  tarn::server::AddKvCommands(app, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

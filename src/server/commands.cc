@@ -1,0 +1,47 @@
+#include "server/commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "server/config_loading.h"
+#include "server/serve.h"
+
+namespace tarn::server {
+
+void AddConfigFlags(CLI::App& cmd, ConfigFlags& flags) {
+  cmd.add_option("--config", flags.config_file,
+                 "YAML configuration file (env TARN_CONFIG); see docs/configuration.md");
+  cmd.add_option("--data-dir", flags.data_dir,
+                 "Directory for embedded metadata and local data (config data_dir, default "
+                 "./tarn-data)");
+}
+
+void AddServeCommand(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<ConfigFlags>();
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Run the tarn server: opens the metadata store (stamping or checking its schema version)\n"
+      "and serves HTTP on one port: GET /_health reports whether the store answers.\n"
+      "Configuration: flags > TARN_* environment > --config file > defaults.");
+  AddConfigFlags(*serve, *flags);
+  serve->add_flag("--quickstart", flags->quickstart,
+                  "Embedded defaults for a laptop or CI: RocksDB metadata and local storage "
+                  "under --data-dir, loopback only");
+  serve->add_option("--listen", flags->listen_address,
+                    "HOST:PORT to listen on (config listen_address, env TARN_LISTEN_ADDRESS, "
+                    "default 127.0.0.1:8000)");
+  serve->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  serve->add_option("--log-format", flags->log_format,
+                    "text (for people, default) or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  serve->footer(
+      "Examples:\n"
+      "  tarn serve --quickstart                       # everything under ./tarn-data\n"
+      "  tarn serve --config tarn.yaml --listen 0.0.0.0:8000\n"
+      "  TARN_KV_TYPE=postgres TARN_KV_POSTGRES_CONNECTION_STRING=postgres://... tarn serve");
+  serve->callback([flags, &exit_code] { exit_code = RunServe(*flags); });
+}
+
+}  // namespace tarn::server

@@ -1,0 +1,38 @@
+// The server's typed configuration, parsed once from the layered Config (common/config.h).
+// Every key is documented in docs/configuration.md with its default and TARN_* name.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "common/config.h"
+#include "common/logging.h"
+#include "tarn/result.h"
+
+namespace tarn::server {
+
+struct KvOptions {
+  std::string type = "rocksdb";  // rocksdb | postgres | memory
+  std::string rocksdb_path;      // resolved: <data_dir>/kv when not set
+  bool rocksdb_sync = false;
+  std::string postgres_connection_string;
+  int postgres_max_connections = 8;
+  std::chrono::milliseconds postgres_connect_timeout{10000};
+};
+
+struct ServerOptions {
+  std::string listen_address = "127.0.0.1:8000";
+  std::string data_dir = "./tarn-data";
+  bool quickstart = false;
+  LogOptions log;
+  KvOptions kv;
+};
+
+// Every configuration key tarn serve and tarn kv understand.
+const ConfigSchema& ServerConfigSchema();
+
+// Typed options from a loaded Config. Errors: InvalidArgument for inconsistent settings (for
+// example kv.type postgres without kv.postgres.connection_string), naming the key.
+Result<ServerOptions> ServerOptionsFromConfig(const Config& config);
+
+}  // namespace tarn::server
