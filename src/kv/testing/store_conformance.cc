@@ -247,7 +247,11 @@ TEST_P(StoreConformanceTest, ScanReturnsKeysInByteOrderIncludingZeroAndFF) {
   // Values travel with their keys.
   auto it = store_->Scan("p", "");
   ASSERT_TRUE(it.ok());
-  for (; (*it)->Valid(); (*it)->Next()) EXPECT_EQ((*it)->value(), "v" + std::string((*it)->key()));
+  for (; (*it)->Valid(); (*it)->Next()) {
+    std::string expected = "v";
+    expected.append((*it)->key());
+    EXPECT_EQ((*it)->value(), expected);
+  }
 }
 
 TEST_P(StoreConformanceTest, ScanFromStartKey) {
@@ -314,7 +318,8 @@ TEST_P(StoreConformanceTest, ScanWhileDeletingAndInsertingReturnsEachStableKeyOn
     // Mutate around and ahead of the cursor.
     int ahead = (step * 7) % (kKeys * 2);
     ASSERT_TRUE(store_->Delete("p", Key(ahead | 1)).ok());
-    ASSERT_TRUE(store_->Set("p", Key(step * 2) + "+new", "n").ok());
+    // Bounded, so a driver that returns keys inserted ahead of the cursor still terminates.
+    if (step < kKeys) ASSERT_TRUE(store_->Set("p", Key(step * 2) + "+new", "n").ok());
     ASSERT_TRUE(store_->Delete("p", Key((step * 2) | 1)).ok());
   }
   ASSERT_TRUE(it.status().ok()) << it.status().ToString();
