@@ -23,4 +23,5 @@ jobs="$(nproc)"
 ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" --timeout 900
 
 # System tests: the real binary, driven as a user would.
-python3 -m pytest -q -p no:cacheprovider tests/
+# Debian's interpreter: the one python3-pytest and python3-boto3 install into.
+/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/

@@ -412,7 +412,7 @@ def rand_v2_query(rng):
     return '&'.join(parts)
 
 
-def v2_request(rng, method, with_amz_date, unique_headers=False):
+def v2_request(rng, method, amz_date_epoch=None, unique_headers=False):
     virtual = rng.random() < 0.3
     bucket = rng.choice(['bucket', 'johnsmith', 'repo-1'])
     key_path = s3_quote_path('/' + rand_key(rng))
@@ -425,8 +425,8 @@ def v2_request(rng, method, with_amz_date, unique_headers=False):
         if repeated and (unique_headers or name.lower() in ('content-type', 'content-md5')):
             continue
         headers.append((name, value))
-    if with_amz_date:
-        headers.append(('x-amz-date', email.utils.formatdate(rand_epoch(rng), usegmt=True)))
+    if amz_date_epoch is not None:
+        headers.append(('x-amz-date', email.utils.formatdate(amz_date_epoch, usegmt=True)))
     if virtual:
         host = bucket + '.s3.amazonaws.com'
         request = request_for(method, host, key_path, query, headers)
@@ -442,7 +442,8 @@ def v2_header_case(rng, index):
     epoch = rand_epoch(rng)
     method = rng.choice(METHODS)
     with_amz_date = rng.random() < 0.1
-    request, virtual_bucket = v2_request(rng, method, with_amz_date)
+    request, virtual_bucket = v2_request(
+        rng, method, epoch + rng.randint(-5, 5) if with_amz_date else None)
     input_headers = header_list(request)
     auth = _PinnedHmacV1Auth(credentials)
     auth.date = email.utils.formatdate(epoch, usegmt=True)
@@ -470,7 +471,7 @@ def v2_query_case(rng, index):
     credentials = rand_credentials(rng, rng.random() < 0.2)
     epoch = rand_epoch(rng)
     method = rng.choice(['GET', 'PUT', 'HEAD', 'DELETE'])
-    request, virtual_bucket = v2_request(rng, method, False, unique_headers=True)
+    request, virtual_bucket = v2_request(rng, method, unique_headers=True)
     original_path, original_query = split_url(request.url)
     input_headers = header_list(request)
     auth = _PinnedHmacV1QueryAuth(credentials)
