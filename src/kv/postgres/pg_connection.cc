@@ -189,6 +189,7 @@ Result<PgResult> Connection::Collect(Clock::time_point deadline, std::string_vie
   }
   if (error) {
     failure_ = Failure::kStatement;
+    sqlstate_ = sqlstate ? sqlstate : "";
     std::string msg = OneLine(PQresultErrorMessage(error.get()));
     return Status(CodeForSqlState(sqlstate ? sqlstate : ""),
                   "postgres: " + std::string(what) + " failed: " + msg);
@@ -203,6 +204,7 @@ Result<PgResult> Connection::Collect(Clock::time_point deadline, std::string_vie
 template <typename SendFn>
 Result<PgResult> Connection::Run(std::string_view what, SendFn&& send, Clock::time_point deadline) {
   failure_ = Failure::kNone;
+  sqlstate_.clear();
   if (broken_) return Lost(Failure::kLostUnsent, what);
   if (!send()) {
     if (PQstatus(conn_) == CONNECTION_BAD) return Lost(Failure::kLostUnsent, what);
@@ -219,6 +221,18 @@ Result<PgResult> Connection::Exec(const Statement& statement, std::span<const Pa
   if (params.size() > kMaxParams || statement.id < 0 || statement.id >= 64) {
     return Status::Internal("postgres: bad statement " + statement.name);
   }
+  auto result = ExecPrepared(statement, params, deadline);
+  if (!result.ok() && failure_ == Failure::kStatement && sqlstate_ == "26000") {
+    // The session lost its prepared statements (DISCARD ALL, e.g. by a pooler handing the
+    // server connection over). Nothing ran, so preparing again is safe.
+    prepared_ &= ~(uint64_t{1} << statement.id);
+    result = ExecPrepared(statement, params, deadline);
+  }
+  return result;
+}
+
+Result<PgResult> Connection::ExecPrepared(const Statement& statement, std::span<const Param> params,
+                                          Clock::time_point deadline) {
   const uint64_t bit = uint64_t{1} << statement.id;
   if ((prepared_ & bit) == 0) {
     auto prepared = Run(

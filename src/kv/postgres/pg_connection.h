@@ -94,6 +94,8 @@ class Connection {
   bool LooksHealthy();
 
   Failure failure() const { return failure_; }
+  // The SQLSTATE of the last statement the server rejected; empty otherwise.
+  const std::string& sqlstate() const { return sqlstate_; }
   // True when the connection must not be reused.
   bool broken() const { return broken_; }
   const Endpoint& endpoint() const { return endpoint_; }
@@ -103,16 +105,17 @@ class Connection {
 
   template <typename SendFn>
   Result<PgResult> Run(std::string_view what, SendFn&& send, Clock::time_point deadline);
+  Result<PgResult> ExecPrepared(const Statement& statement, std::span<const Param> params,
+                                Clock::time_point deadline);
   Status Flush(Clock::time_point deadline, std::string_view what);
   Result<PgResult> Collect(Clock::time_point deadline, std::string_view what);
-  // Waits until the socket is readable (and writable when `write`); false on timeout.
-  Status Wait(bool write, Clock::time_point deadline, std::string_view what, bool* timed_out);
   Status Lost(Failure failure, std::string_view what);
 
   PGconn* conn_;
   Endpoint endpoint_;
   uint64_t prepared_ = 0;  // bit i: statement id i is prepared on this connection
   Failure failure_ = Failure::kNone;
+  std::string sqlstate_;
   bool broken_ = false;
 };
 
