@@ -25,6 +25,8 @@ const ConfigSchema& ServerConfigSchema() {
            "Connections in the pool of each server", {}});
     s.Add({"kv.postgres.connect_timeout", ConfigType::kDuration, "10s",
            "Give up connecting to PostgreSQL after this long", {}});
+    s.Add({"kv.postgres.statement_timeout", ConfigType::kDuration, "60s",
+           "Abort a statement that runs longer than this (0 disables)", {}});
     return s;
   }();
   return schema;
@@ -46,6 +48,7 @@ Result<ServerOptions> ServerOptionsFromConfig(const Config& config) {
   o.kv.postgres_connection_string = config.GetString("kv.postgres.connection_string");
   o.kv.postgres_max_connections = static_cast<int>(config.GetInt("kv.postgres.max_connections"));
   o.kv.postgres_connect_timeout = config.GetDuration("kv.postgres.connect_timeout");
+  o.kv.postgres_statement_timeout = config.GetDuration("kv.postgres.statement_timeout");
   if (o.kv.type == "postgres" && o.kv.postgres_connection_string.empty()) {
     return Status::InvalidArgument(
         "kv.type is postgres but 'kv.postgres.connection_string' is not set (set it in the "

@@ -18,6 +18,7 @@ struct KvOptions {
   std::string postgres_connection_string;
   int postgres_max_connections = 8;
   std::chrono::milliseconds postgres_connect_timeout{10000};
+  std::chrono::milliseconds postgres_statement_timeout{60000};
 };
 
 struct ServerOptions {

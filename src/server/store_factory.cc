@@ -50,6 +50,7 @@ Result<std::unique_ptr<kv::Store>> OpenStore(const KvOptions& options, StoreAcce
     o.connection_string = options.postgres_connection_string;
     o.max_connections = options.postgres_max_connections;
     o.connect_timeout = options.postgres_connect_timeout;
+    o.statement_timeout = options.postgres_statement_timeout;
     store = kv::OpenPostgresStore(o);
   } else {
     return Status::InvalidArgument("unknown kv.type '" + options.type +

@@ -319,7 +319,9 @@ TEST_P(StoreConformanceTest, ScanWhileDeletingAndInsertingReturnsEachStableKeyOn
     int ahead = (step * 7) % (kKeys * 2);
     ASSERT_TRUE(store_->Delete("p", Key(ahead | 1)).ok());
     // Bounded, so a driver that returns keys inserted ahead of the cursor still terminates.
-    if (step < kKeys) ASSERT_TRUE(store_->Set("p", Key(step * 2) + "+new", "n").ok());
+    if (step < kKeys) {
+      ASSERT_TRUE(store_->Set("p", Key(step * 2) + "+new", "n").ok());
+    }
     ASSERT_TRUE(store_->Delete("p", Key((step * 2) | 1)).ok());
   }
   ASSERT_TRUE(it.status().ok()) << it.status().ToString();
