@@ -107,6 +107,8 @@ class ChunkedDecoder {
   uint64_t decoded_bytes_ = 0;
   std::string previous_signature_;
   std::string chunk_signature_;  // claimed by the current chunk's line
+  std::string expected_;         // computed for the current chunk
+  std::string scratch_;          // the string to sign, reused chunk after chunk
   Digest chunk_hash_{DigestAlgorithm::kSha256};
   std::unique_ptr<Checksum> checksum_;  // the announced trailer checksum, if any
   std::vector<std::pair<std::string, std::string>> trailers_;

@@ -95,6 +95,10 @@ ChunkedDecoder::ChunkedDecoder(ChunkedDecoderOptions options) : options_(std::mo
   }
   if (options_.signing) previous_signature_ = options_.signing->seed_signature;
   line_.reserve(128);
+  chunk_signature_.reserve(64);
+  expected_.reserve(64);
+  previous_signature_.reserve(64);
+  scratch_.reserve(256);
 }
 
 ChunkedDecoder::~ChunkedDecoder() = default;
@@ -195,7 +199,8 @@ Status ChunkedDecoder::OnChunkLine(std::string_view line) {
       return S3Error(S3ErrorCode::kSignatureDoesNotMatch,
                      "aws-chunked chunk-signature is not 64 hexadecimal digits");
     }
-    chunk_signature_ = ToLowerAscii(signature);
+    chunk_signature_.assign(signature);  // reuses the buffer of the previous chunk
+    for (char& c : chunk_signature_) c = (c >= 'A' && c <= 'F') ? char(c - 'A' + 'a') : c;
   }
   if (size > 0) {
     chunk_remaining_ = size;
@@ -212,13 +217,13 @@ Status ChunkedDecoder::OnChunkEnd() {
   if (signed_chunks()) {
     Sha256Bytes hash{};
     chunk_hash_.FinishInto(hash.data());
-    std::string expected = ChunkSignatureHex(*options_.signing, previous_signature_, hash);
-    if (!ConstantTimeEquals(expected, chunk_signature_)) {
+    ChunkSignatureInto(*options_.signing, previous_signature_, hash, &scratch_, &expected_);
+    if (!ConstantTimeEquals(expected_, chunk_signature_)) {
       return S3Error(S3ErrorCode::kSignatureDoesNotMatch,
                      "aws-chunked chunk signature does not match after " +
                          std::to_string(decoded_bytes_) + " payload bytes");
     }
-    previous_signature_ = std::move(expected);
+    previous_signature_.swap(expected_);
   }
   if (state_ == State::kChunkDataEnd) state_ = State::kChunkLine;
   return Status::OK();

@@ -215,11 +215,11 @@ std::string SignatureHex(const SigningKey& key, std::string_view string_to_sign)
   return ToHex(HmacSha256(AsView(key), string_to_sign));
 }
 
-std::string ChunkSignatureHex(const ChunkSigningContext& context, std::string_view previous,
-                              const Sha256Bytes& chunk_sha256) {
-  std::string sts;
-  sts.reserve(kSigV4ChunkAlgorithm.size() + context.amz_date.size() + context.scope.size() +
-              previous.size() + 64 * 2 + 5);
+void ChunkSignatureInto(const ChunkSigningContext& context, std::string_view previous,
+                        const Sha256Bytes& chunk_sha256, std::string* scratch,
+                        std::string* hex_out) {
+  std::string& sts = *scratch;
+  sts.clear();
   sts += kSigV4ChunkAlgorithm;
   sts += '\n';
   sts += context.amz_date;
@@ -231,7 +231,16 @@ std::string ChunkSignatureHex(const ChunkSigningContext& context, std::string_vi
   sts += kEmptySha256Hex;
   sts += '\n';
   AppendHex(sts, chunk_sha256.data(), chunk_sha256.size());
-  return SignatureHex(context.key, sts);
+  Sha256Bytes mac = HmacSha256(AsView(context.key), sts);
+  hex_out->clear();
+  AppendHex(*hex_out, mac.data(), mac.size());
+}
+
+std::string ChunkSignatureHex(const ChunkSigningContext& context, std::string_view previous,
+                              const Sha256Bytes& chunk_sha256) {
+  std::string scratch, hex;
+  ChunkSignatureInto(context, previous, chunk_sha256, &scratch, &hex);
+  return hex;
 }
 
 std::string TrailerSignatureHex(const ChunkSigningContext& context, std::string_view previous,

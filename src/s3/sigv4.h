@@ -124,6 +124,11 @@ struct ChunkSigningContext {
 // previous \n hex(SHA256("")) \n hex(chunk_sha256).
 std::string ChunkSignatureHex(const ChunkSigningContext& context, std::string_view previous,
                               const Sha256Bytes& chunk_sha256);
+// The same, without allocating once `scratch` and `*hex_out` have grown: the string to sign is
+// built in `*scratch` and the 64 hex digits are written over `*hex_out`. For per-chunk use.
+void ChunkSignatureInto(const ChunkSigningContext& context, std::string_view previous,
+                        const Sha256Bytes& chunk_sha256, std::string* scratch,
+                        std::string* hex_out);
 // hex signature of the trailer: "AWS4-HMAC-SHA256-TRAILER\n" amz_date \n scope \n previous \n
 // hex(trailer_sha256), where the hash covers "name:value\n" for every trailing header.
 std::string TrailerSignatureHex(const ChunkSigningContext& context, std::string_view previous,
