@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -106,12 +107,14 @@ std::string ConfigEnvName(std::string_view key) {
 }
 
 std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  // About 285,000 years: far beyond any sensible setting, and safely inside int64 microseconds.
+  constexpr double kMaxMilliseconds = 9e15;
   if (text.empty()) return std::nullopt;
   if (auto bare = ParseInt(text)) {
-    if (*bare < 0) return std::nullopt;
+    if (*bare < 0 || *bare > static_cast<int64_t>(kMaxMilliseconds / 1000)) return std::nullopt;
     return std::chrono::seconds(*bare);
   }
-  double total_ms = 0;
+  double total_us = 0;
   std::size_t i = 0;
   while (i < text.size()) {
     std::size_t start = i;
@@ -119,23 +122,23 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       ++i;
     if (start == i) return std::nullopt;
     double number = 0;
-    try {
-      number = std::stod(std::string(text.substr(start, i - start)));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + i, number);
+    if (ec != std::errc() || end != text.data() + i) return std::nullopt;  // e.g. "1..5"
     std::size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);
-    double scale = 0;
-    if (unit == "ms") scale = 1;
-    else if (unit == "s") scale = 1000;
-    else if (unit == "m") scale = 60 * 1000;
-    else if (unit == "h") scale = 3600 * 1000;
+    double scale_us = 0;
+    if (unit == "ms") scale_us = 1e3;
+    else if (unit == "s") scale_us = 1e6;
+    else if (unit == "m") scale_us = 60e6;
+    else if (unit == "h") scale_us = 3600e6;
     else return std::nullopt;
-    total_ms += number * scale;
+    total_us += number * scale_us;
+    if (!(total_us <= kMaxMilliseconds * 1000)) return std::nullopt;
   }
-  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
+  // Round to whole microseconds before truncating to milliseconds, so that a decimal fraction
+  // with no exact binary form ("1.001s") does not come out a millisecond short.
+  return std::chrono::milliseconds(std::llround(total_us) / 1000);
 }
 
 Result<Config> Config::Load(const ConfigSchema& schema, const ConfigSources& sources) {

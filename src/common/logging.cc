@@ -7,13 +7,42 @@
 namespace tarn {
 namespace {
 
-// %j: the message, escaped as the contents of a JSON string.
+// Length of the well-formed UTF-8 sequence at the start of `s` (Unicode table 3-7), or 0.
+std::size_t Utf8SequenceLength(std::string_view s) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char lead = byte(0);
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+// %j: the message, escaped as the contents of a JSON string. JSON text must be UTF-8, so bytes
+// that do not form valid UTF-8 (object keys may be arbitrary bytes) become U+FFFD.
 class JsonMessageFlag final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     static constexpr char kHex[] = "0123456789abcdef";
-    for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
+    std::string_view payload(msg.payload.data(), msg.payload.size());
+    for (std::size_t i = 0; i < payload.size(); ++i) {
+      char c = payload[i];
       switch (c) {
         case '"': dest.append(std::string_view("\\\"")); break;
         case '\\': dest.append(std::string_view("\\\\")); break;
@@ -24,8 +53,13 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
           if (static_cast<unsigned char>(c) < 0x20) {
             char buf[6] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
             dest.append(buf, buf + 6);
-          } else {
+          } else if (static_cast<unsigned char>(c) < 0x80) {
             dest.push_back(c);
+          } else if (std::size_t n = Utf8SequenceLength(payload.substr(i)); n > 0) {
+            dest.append(payload.data() + i, payload.data() + i + n);
+            i += n - 1;
+          } else {
+            dest.append(std::string_view("\\ufffd"));
           }
       }
     }

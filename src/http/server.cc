@@ -129,6 +129,11 @@ class BeastServer final : public Server {
         logger_->warn("accept failed: {}", ec.message());
         continue;
       }
+      // Accepted just before Shutdown closed the acceptor: Shutdown will not see it to close.
+      if (stopped_) {
+        socket.close(ec);
+        co_return;
+      }
       auto conn = std::make_shared<Connection>(std::move(socket));
       {
         std::lock_guard lock(mu_);
@@ -205,7 +210,8 @@ class BeastServer final : public Server {
       conn->stream.expires_after(options_.request_timeout);
       co_await bhttp::async_write(conn->stream, out, asio::redirect_error(asio::use_awaitable, ec));
       conn->busy = false;
-      if (ec || !keep_alive) break;
+      // Shutdown skips a connection that is busy writing and relies on this check to end it.
+      if (ec || !keep_alive || stopped_) break;
     }
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
