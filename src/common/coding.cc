@@ -52,58 +52,67 @@ std::optional<std::string> HexDecode(std::string_view hex) {
 
 std::string Base64Encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t n = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8) |
-                 uint8_t(bytes[i + 2]);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += kBase64Alphabet[n & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    uint32_t n = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8);
-    out += kBase64Alphabet[(n >> 18) & 63];
-    out += kBase64Alphabet[(n >> 12) & 63];
-    out += kBase64Alphabet[(n >> 6) & 63];
-    out += '=';
-  }
+  AppendBase64(out, bytes);
   return out;
 }
 
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      char c = text[i + j];
-      if (c == '=') {
-        // Padding only in the last quantum, only in its last two places, and only trailing.
-        if (i + 4 != text.size() || j < 2) return std::nullopt;
-        v[j] = 0;
-        ++pad;
-      } else {
-        if (pad > 0) return std::nullopt;
-        v[j] = kBase64Table[static_cast<unsigned char>(c)];
-        if (v[j] < 0) return std::nullopt;
-      }
-    }
-    uint32_t n = (uint32_t(v[0]) << 18) | (uint32_t(v[1]) << 12) | (uint32_t(v[2]) << 6) | v[3];
-    out += static_cast<char>((n >> 16) & 0xFF);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(n & 0xFF);
+void AppendBase64(std::string& out, std::string_view bytes) {
+  const std::size_t start = out.size();
+  // resize once and write through a pointer: appending char by char costs a capacity check each.
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* p = out.data() + start;
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    uint32_t n = (uint32_t(in[i]) << 16) | (uint32_t(in[i + 1]) << 8) | in[i + 2];
+    *p++ = kBase64Alphabet[(n >> 18) & 63];
+    *p++ = kBase64Alphabet[(n >> 12) & 63];
+    *p++ = kBase64Alphabet[(n >> 6) & 63];
+    *p++ = kBase64Alphabet[n & 63];
   }
+  const std::size_t rest = bytes.size() - i;
+  if (rest == 0) return;
+  uint32_t n = uint32_t(in[i]) << 16;
+  if (rest == 2) n |= uint32_t(in[i + 1]) << 8;
+  *p++ = kBase64Alphabet[(n >> 18) & 63];
+  *p++ = kBase64Alphabet[(n >> 12) & 63];
+  *p++ = rest == 2 ? kBase64Alphabet[(n >> 6) & 63] : '=';
+  *p++ = '=';
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  std::string out;
+  if (!Base64DecodeInto(text, out)) return std::nullopt;
   return out;
+}
+
+bool Base64DecodeInto(std::string_view text, std::string& out) {
+  if (text.size() % 4 != 0) return false;
+  std::size_t pad = 0;
+  if (!text.empty() && text.back() == '=') pad = text[text.size() - 2] == '=' ? 2 : 1;
+  out.resize(text.size() / 4 * 3 - pad);
+  char* p = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t full = pad == 0 ? text.size() : text.size() - 4;
+  for (std::size_t i = 0; i < full; i += 4) {
+    const int a = kBase64Table[in[i]], b = kBase64Table[in[i + 1]], c = kBase64Table[in[i + 2]],
+              d = kBase64Table[in[i + 3]];
+    // One test for all four: any invalid character (-1) makes the OR negative.
+    if ((a | b | c | d) < 0) return false;
+    const uint32_t n = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | d;
+    *p++ = static_cast<char>(n >> 16);
+    *p++ = static_cast<char>(n >> 8);
+    *p++ = static_cast<char>(n);
+  }
+  if (pad == 0) return true;
+  const std::size_t i = full;
+  const int a = kBase64Table[in[i]], b = kBase64Table[in[i + 1]];
+  const int c = pad == 1 ? kBase64Table[in[i + 2]] : 0;
+  if ((a | b | c) < 0) return false;
+  const uint32_t n = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6);
+  *p++ = static_cast<char>(n >> 16);
+  if (pad == 1) *p++ = static_cast<char>(n >> 8);
+  return true;
 }
 
 void PutFixed32BE(std::string& out, uint32_t v) {

@@ -15,8 +15,13 @@ std::optional<std::string> HexDecode(std::string_view hex);
 
 // Standard base64 with padding (RFC 4648 section 4).
 std::string Base64Encode(std::string_view bytes);
+// Appends the base64 of `bytes` to `out` (for hot paths that reuse one buffer).
+void AppendBase64(std::string& out, std::string_view bytes);
 // Decodes standard base64 with padding; nullopt on any malformed input.
 std::optional<std::string> Base64Decode(std::string_view text);
+// Decodes into `out`, replacing its contents and reusing its capacity; false on malformed input
+// (then `out` is unspecified).
+bool Base64DecodeInto(std::string_view text, std::string& out);
 
 // Appends `v` as 4 / 8 big-endian bytes (so encoded integers sort like the integers).
 void PutFixed32BE(std::string& out, uint32_t v);

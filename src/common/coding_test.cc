@@ -383,3 +383,33 @@ TEST(Sha256Test, DigestHexIsLowerCaseAndSixtyFourCharacters) {
 
 }  // namespace
 }  // namespace tarn
+
+namespace tarn {
+namespace {
+
+TEST(Base64AppendTest, AppendsAfterExistingContents) {
+  std::string out = "prefix";
+  AppendBase64(out, "foobar");
+  EXPECT_EQ(out, "prefixZm9vYmFy");
+}
+
+TEST(Base64AppendTest, DecodeIntoReplacesStaleContentsForEveryLength) {
+  std::mt19937 rng(11);
+  std::string decoded = "stale contents that are longer than some inputs";
+  for (std::size_t len = 0; len < 200; ++len) {
+    std::string bytes(len, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    ASSERT_TRUE(Base64DecodeInto(Base64Encode(bytes), decoded)) << len;
+    EXPECT_EQ(decoded, bytes);
+  }
+}
+
+TEST(Base64AppendTest, DecodeIntoRejectsMalformedInput) {
+  std::string out;
+  for (const char* text : {"A", "ABC", "A===", "====", "AB=C", "A=BC", "AB==CD==", "AB!D", "-_AB"}) {
+    EXPECT_FALSE(Base64DecodeInto(text, out)) << text;
+  }
+}
+
+}  // namespace
+}  // namespace tarn

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "common/coding.h"
-#include "kv/admin/base64.h"
+#include "common/coding.h"
 #include "kv/admin/dump_format.h"
 
 namespace tarn::kv {
@@ -16,7 +16,6 @@ struct DumpReader::Json {
 
 namespace {
 
-using admin_internal::DecodeBase64Into;
 using admin_internal::LineReader;
 
 // The members that tell line kinds apart; exactly one must be present.
@@ -177,8 +176,8 @@ Status DumpReader::Next(Record* record) {
   }
   if (state_ == State::kInPartition) {
     std::string_view k64, v64;
-    if (SplitCanonicalEntry(line, &k64, &v64) && DecodeBase64Into(k64, keys_[1 - current_key_]) &&
-        DecodeBase64Into(v64, value_)) {
+    if (SplitCanonicalEntry(line, &k64, &v64) && Base64DecodeInto(k64, keys_[1 - current_key_]) &&
+        Base64DecodeInto(v64, value_)) {
       *record = Record::kEntry;
       return AcceptEntry();
     }
@@ -249,10 +248,10 @@ Status DumpReader::ParseJsonLineOrThrow(std::string_view line, Record* record) {
         return Error(StatusCode::kCorruption,
                      "entry line: \"k\" and \"v\" must both be present and strings");
       }
-      if (!DecodeBase64Into(*k, keys_[1 - current_key_])) {
+      if (!Base64DecodeInto(*k, keys_[1 - current_key_])) {
         return Error(StatusCode::kCorruption, "entry line: the key is not valid base64");
       }
-      if (!DecodeBase64Into(*v, value_)) {
+      if (!Base64DecodeInto(*v, value_)) {
         return Error(StatusCode::kCorruption, "entry line: the value is not valid base64");
       }
       *record = Record::kEntry;
@@ -299,7 +298,7 @@ Status DumpReader::AcceptEntry() {
 }
 
 Status DumpReader::AcceptPartitionBegin(std::string_view name_base64) {
-  if (!DecodeBase64Into(name_base64, scratch_)) {
+  if (!Base64DecodeInto(name_base64, scratch_)) {
     return Error(StatusCode::kCorruption, "partition line: the name is not valid base64");
   }
   if (scratch_.empty()) return Error(StatusCode::kCorruption, "empty partition name");
@@ -325,7 +324,7 @@ Status DumpReader::AcceptPartitionBegin(std::string_view name_base64) {
 Status DumpReader::AcceptPartitionEnd(const Json& line) {
   const nlohmann::json& j = line.value;
   const std::string* name = StringMember(j, "end_partition");
-  if (name == nullptr || !DecodeBase64Into(*name, scratch_)) {
+  if (name == nullptr || !Base64DecodeInto(*name, scratch_)) {
     return Error(StatusCode::kCorruption,
                  "partition trailer: \"end_partition\" must be the base64 of the name");
   }

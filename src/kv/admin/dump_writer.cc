@@ -5,13 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/coding.h"
-#include "kv/admin/base64.h"
+#include "common/coding.h"
 #include "kv/admin/dump_format.h"
 
 namespace tarn::kv {
 namespace {
 
-using admin_internal::AppendBase64;
 
 // Bytes collected before one write to the stream: few enough calls into the stream to keep
 // them off the profile, small enough to stay bounded.
