@@ -1,0 +1,141 @@
+#include "block/local/atomic_file.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/coding.h"
+
+namespace tarn::block::local {
+
+Result<AtomicFile> AtomicFile::Create(int dir, std::string display) {
+  for (;;) {
+    std::string name = std::string(kTempPrefix) + RandomHex(8);
+    int fd =
+        ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0) return AtomicFile(dir, UniqueFd(fd), std::move(name), std::move(display));
+    if (errno == EEXIST) continue;  // a random collision: draw another name
+    return ErrnoStatus(errno, "create temporary file for", display);
+  }
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : dir_(other.dir_),
+      fd_(std::move(other.fd_)),
+      temp_name_(std::move(other.temp_name_)),
+      display_(std::move(other.display_)) {
+  other.temp_name_.clear();
+}
+
+AtomicFile::~AtomicFile() {
+  if (!temp_name_.empty()) ::unlinkat(dir_, temp_name_.c_str(), 0);
+}
+
+Result<StreamedBody> AtomicFile::WriteStream(Reader& body, std::optional<uint64_t> expected_size,
+                                             std::span<char> buffer, uint64_t writeback_chunk) {
+  StreamedBody out;
+  Md5 md5;
+  uint64_t kicked = 0;  // bytes already handed to writeback
+  bool eof = false;
+  while (!eof) {
+    // Fill the whole buffer before writing: readers may yield small chunks, and one large write
+    // costs far less than many small ones.
+    std::size_t filled = 0;
+    while (filled < buffer.size()) {
+      ASSIGN_OR_RETURN(std::size_t n, body.Read(buffer.subspan(filled)));
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+      md5.Update(std::string_view(buffer.data() + filled, n));
+      filled += n;
+      if (expected_size && out.size + filled > *expected_size) {
+        return Status::InvalidArgument("body of " + EscapeBytes(display_, 400) +
+                                       " is longer than its declared size of " +
+                                       std::to_string(*expected_size) + " bytes");
+      }
+    }
+    if (filled == 0) break;
+    RETURN_IF_ERROR(WriteAll(fd_.get(), std::string_view(buffer.data(), filled), display_));
+    out.size += filled;
+    if (writeback_chunk > 0 && out.size - kicked >= writeback_chunk) {
+      // Only a hint: failure changes nothing, the final fsync still makes the data durable.
+      ::sync_file_range(fd_.get(), static_cast<off_t>(kicked),
+                        static_cast<off_t>(out.size - kicked), SYNC_FILE_RANGE_WRITE);
+      kicked = out.size;
+    }
+  }
+  if (expected_size && out.size != *expected_size) {
+    return Status::InvalidArgument("body of " + EscapeBytes(display_, 400) + " has " +
+                                   std::to_string(out.size) + " bytes, its declared size is " +
+                                   std::to_string(*expected_size));
+  }
+  out.md5 = md5.Finish();
+  return out;
+}
+
+Status AtomicFile::AppendRange(int source, uint64_t offset, uint64_t length,
+                               std::span<char> buffer) {
+  loff_t in = static_cast<loff_t>(offset);
+  uint64_t left = length;
+  while (left > 0) {
+    ssize_t n = ::copy_file_range(source, &in, fd_.get(), nullptr, left, 0);
+    if (n > 0) {
+      left -= static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n == 0)
+      return Status::IOError("copy into " + EscapeBytes(display_, 400) +
+                             ": the source ended early");
+    if (errno == EINTR) continue;
+    if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+      return ErrnoStatus(errno, "copy into", display_);
+    }
+    // The file systems cannot copy in the kernel: copy through the buffer.
+    while (left > 0) {
+      std::size_t want = static_cast<std::size_t>(std::min<uint64_t>(left, buffer.size()));
+      ASSIGN_OR_RETURN(std::size_t got, PreadFull(source, buffer.subspan(0, want), in, display_));
+      if (got == 0) {
+        return Status::IOError("copy into " + EscapeBytes(display_, 400) +
+                               ": the source ended early");
+      }
+      RETURN_IF_ERROR(WriteAll(fd_.get(), std::string_view(buffer.data(), got), display_));
+      in += static_cast<loff_t>(got);
+      left -= got;
+    }
+  }
+  return Status::OK();
+}
+
+bool AtomicFile::TryClone(int source) { return ::ioctl(fd_.get(), FICLONE, source) == 0; }
+
+Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, bool sync_directory) {
+  RETURN_IF_ERROR(WriteMeta(fd_.get(), meta, display_));
+  if (::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync", display_);
+  std::string target(name);
+  if (::renameat(dir_, temp_name_.c_str(), dir_, target.c_str()) != 0) {
+    int err = errno;
+    // An empty directory of that name is what a removed "name/..." object may leave behind.
+    if ((err == EISDIR || err == ENOTEMPTY || err == EEXIST) &&
+        ::unlinkat(dir_, target.c_str(), AT_REMOVEDIR) == 0 &&
+        ::renameat(dir_, temp_name_.c_str(), dir_, target.c_str()) == 0) {
+      err = 0;
+    }
+    if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
+      return Status::Conflict("cannot store " + EscapeBytes(display_, 400) +
+                              ": objects exist below it as a prefix, and the local adapter "
+                              "cannot store both 'x' and 'x/...'");
+    }
+    if (err != 0) return ErrnoStatus(err, "rename into place", display_);
+  }
+  temp_name_.clear();
+  if (sync_directory && ::fsync(dir_) != 0)
+    return ErrnoStatus(errno, "fsync directory of", display_);
+  return Status::OK();
+}
+
+}  // namespace tarn::block::local
