@@ -114,7 +114,9 @@ for attempt in 1 2 3 4 5; do
   fi
   log "starting s3rver on 127.0.0.1:${port}"
   # setsid: the server must outlive this script and the shell that evals its output.
-  setsid node "$entry" -d "$workdir/data" -a 127.0.0.1 -p "$port" --silent \
+  # --openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES, which
+  # OpenSSL 3 keeps in its legacy provider; without it every truncated listing fails.
+  setsid node --openssl-legacy-provider "$entry" -d "$workdir/data" -a 127.0.0.1 -p "$port" --silent \
     </dev/null >"$workdir/s3rver.log" 2>&1 &
   pid=$!
   # Poll readiness with a bound instead of sleeping a fixed time; stop early if it died.
