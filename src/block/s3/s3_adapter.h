@@ -94,12 +94,12 @@ Result<std::unique_ptr<Adapter>> NewS3Adapter(const S3Options& options);
 struct S3CredentialSources {
   // The process environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
   // AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION are read.
-  std::map<std::string, std::string> environment;
+  std::map<std::string, std::string> environment = {};
   // The contents of the shared credentials file (~/.aws/credentials or
   // $AWS_SHARED_CREDENTIALS_FILE), when there is one.
-  std::optional<std::string> credentials_file;
+  std::optional<std::string> credentials_file = {};
   // The profile to use; empty: AWS_PROFILE, else "default".
-  std::string profile;
+  std::string profile = {};
 };
 
 // Returns `options` with credentials filled in: those already in `options` when both key id and

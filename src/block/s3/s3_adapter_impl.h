@@ -15,9 +15,9 @@ namespace tarn::block::s3_internal {
 
 // A bucket and the full key of an object in it.
 struct Location {
-  std::string bucket;
-  std::string key;
-  std::string uri;  // "s3://bucket/key", for messages
+  std::string bucket = {};
+  std::string key = {};
+  std::string uri = {};  // "s3://bucket/key", for messages
 };
 
 // A heap buffer that is not zero-filled on allocation (untouched pages stay unmapped).

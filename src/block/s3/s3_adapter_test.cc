@@ -20,6 +20,12 @@
 namespace tarn::block {
 namespace {
 
+PutOptions Sized(uint64_t size) {
+  PutOptions options;
+  options.size = size;
+  return options;
+}
+
 using testing::AdapterFactory;
 using testing::AdapterUnderTest;
 using testing::Capability;
@@ -125,7 +131,9 @@ Result<AdapterUnderTest> MakeUnderTest() {
     S3Options unused = ServerOptions();
     unused.endpoint = "http://127.0.0.1:1";
     ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, NewS3Adapter(unused));
-    return AdapterUnderTest{.adapter = std::move(adapter), .storage_namespace = "s3://skipped"};
+    return AdapterUnderTest{.adapter = std::move(adapter),
+                            .storage_namespace = "s3://skipped",
+                            .cleanup = nullptr};
   }
   SkipS3rverDefects();
   ASSIGN_OR_RETURN(std::unique_ptr<Adapter> adapter, NewS3Adapter(ServerOptions()));
@@ -210,7 +218,7 @@ TEST_F(S3AdapterTest, UnknownAccessKeyIsPermissionDenied) {
   auto adapter = NewS3Adapter(options);
   ASSERT_TRUE(adapter.ok());
   ViewReader body("x");
-  auto put = (*adapter)->Put(Ptr("k"), body, {.size = 1});
+  auto put = (*adapter)->Put(Ptr("k"), body, Sized(1));
   EXPECT_EQ(put.status().code(), StatusCode::kPermissionDenied) << put.status().ToString();
   EXPECT_NE(put.status().message().find("InvalidAccessKeyId"), std::string_view::npos)
       << put.status().ToString();
@@ -243,10 +251,10 @@ TEST_F(S3AdapterTest, PutOfUnknownSizeExactlyAtThresholdIsOnePart) {
 
 TEST_F(S3AdapterTest, PutOfKnownSizeAboveThresholdChecksTheSize) {
   testing::PatternReader shorter(7 * 1024 * 1024, 13);
-  auto put = adapter().Put(Ptr("short"), shorter, {.size = 11 * 1024 * 1024});
+  auto put = adapter().Put(Ptr("short"), shorter, Sized(11 * 1024 * 1024));
   EXPECT_EQ(put.status().code(), StatusCode::kInvalidArgument) << put.status().ToString();
   testing::PatternReader longer(12 * 1024 * 1024, 13);
-  put = adapter().Put(Ptr("long"), longer, {.size = 11 * 1024 * 1024});
+  put = adapter().Put(Ptr("long"), longer, Sized(11 * 1024 * 1024));
   EXPECT_EQ(put.status().code(), StatusCode::kInvalidArgument) << put.status().ToString();
   EXPECT_FALSE(*adapter().Exists(Ptr("short")));
   EXPECT_FALSE(*adapter().Exists(Ptr("long")));
@@ -264,7 +272,7 @@ TEST_F(S3AdapterTest, UploadPartCopyFallsBackWhereTheServerLacksIt) {
   // s3rver answers UploadPartCopy with NotImplemented: the adapter copies through itself.
   const uint64_t size = 6 * 1024 * 1024;
   testing::PatternReader source_body(size, 15);
-  ASSERT_TRUE(adapter().Put(Ptr("src"), source_body, {.size = size}).ok());
+  ASSERT_TRUE(adapter().Put(Ptr("src"), source_body, Sized(size)).ok());
   auto id = adapter().CreateMultipartUpload(Ptr("dst"), {});
   ASSERT_TRUE(id.ok());
   auto p1 = adapter().UploadPartCopy(Ptr("dst"), *id, 1, Ptr("src"),

@@ -14,6 +14,12 @@
 namespace tarn::block {
 namespace {
 
+PutOptions Sized(uint64_t size) {
+  PutOptions options;
+  options.size = size;
+  return options;
+}
+
 using std::chrono::milliseconds;
 using s3::testing::FakeHttpServer;
 using s3::testing::ReceivedRequest;
@@ -82,7 +88,7 @@ ScriptedReply ObjectReply(const std::string& body) {
 
 Result<PutResult> PutString(Adapter& adapter, const std::string& key, std::string_view body) {
   ViewReader reader(body);
-  return adapter.Put({kNs, key}, reader, {.size = body.size()});
+  return adapter.Put({kNs, key}, reader, Sized(body.size()));
 }
 
 TEST(S3FaultTest, ServerErrorsThenSuccessAreRetried) {
@@ -165,7 +171,7 @@ TEST(S3FaultTest, ConnectionRefusedIsUnavailableAfterTheBound) {
   auto adapter = NewS3Adapter(BaseOptions(&h, endpoint, 3));
   ASSERT_TRUE(adapter.ok());
   testing::PatternReader body(1000, 1);
-  auto put = (*adapter)->Put({kNs, "k"}, body, {.size = 1000});
+  auto put = (*adapter)->Put({kNs, "k"}, body, Sized(1000));
   EXPECT_EQ(put.status().code(), StatusCode::kUnavailable) << put.status().ToString();
   EXPECT_NE(put.status().message().find("3 attempts"), std::string_view::npos)
       << put.status().ToString();
@@ -236,7 +242,7 @@ TEST(S3FaultTest, MultipartPutRetriesAFailedPart) {
   });
   const uint64_t size = 11 * 1024 * 1024;
   testing::PatternReader body(size, 3);
-  auto put = h->adapter->Put({kNs, "big"}, body, {.size = size});
+  auto put = h->adapter->Put({kNs, "big"}, body, Sized(size));
   ASSERT_TRUE(put.ok()) << put.status().ToString();
   EXPECT_EQ(put->etag, "whole-3");
   EXPECT_EQ(put->size, size);

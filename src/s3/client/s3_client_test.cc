@@ -205,7 +205,8 @@ Result<AuthResult> VerifyReceived(const ReceivedRequest& r, bool presigned) {
   std::vector<Header> headers;
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
   auto [path, query] = SplitTarget(r.target);
-  HttpRequestView view{.method = r.method, .path = path, .query = query, .headers = headers};
+  HttpRequestView view{.method = r.method, .path = path, .query = query, .headers = headers,
+                       .virtual_host_bucket = {}};
   VerifyContext context{.clock = clock, .lookup = lookup, .options = options};
   return presigned ? VerifySigV4Presigned(view, context) : VerifySigV4Header(view, context);
 }
