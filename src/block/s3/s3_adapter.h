@@ -5,7 +5,7 @@
 // body's SHA-256 and retried: a body of at most `multipart_threshold` bytes goes in one
 // PutObject; a larger one (or one of unknown size that turns out larger) becomes a multipart
 // upload of `part_size` parts, `upload_concurrency` of them in flight. A Put therefore holds at
-// most max(multipart_threshold, part_size * upload_concurrency) bytes. UploadPart buffers a
+// most multipart_threshold + part_size * upload_concurrency bytes. UploadPart buffers a
 // part of up to max(part_size, multipart_threshold) bytes the same way; a larger part with a
 // known size streams from its reader as UNSIGNED-PAYLOAD and is retried only if it failed
 // before its first byte was read.

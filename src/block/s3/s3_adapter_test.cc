@@ -77,18 +77,35 @@ std::unique_ptr<s3::S3Client> ServerClient() {
   return client.ok() ? std::move(client).value() : nullptr;
 }
 
+std::atomic<bool> bucket_created{false};
+
 // One bucket per test process, created on first use; every test gets its own prefix in it.
 const std::string& TestBucket() {
   static const std::string bucket = [] {
     std::random_device rd;
-    std::string name = "tarn-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000);
+    std::string name =
+        "tarn-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000);
     auto client = ServerClient();
     Status created = client ? client->CreateBucket(name) : Status::Internal("no client");
     EXPECT_TRUE(created.ok()) << "creating bucket " << name << ": " << created.ToString();
+    bucket_created = created.ok();
     return name;
   }();
   return bucket;
 }
+
+// Removes the process's bucket after the last test (each test empties its own prefix), so runs
+// against a long-lived server leave nothing behind.
+class BucketJanitor : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (!bucket_created) return;
+    auto client = ServerClient();
+    if (client) (void)client->DeleteBucket(TestBucket());
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kJanitor =
+    ::testing::AddGlobalTestEnvironment(new BucketJanitor);
 
 std::string FreshNamespace() {
   static std::atomic<int> counter{0};
