@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "block/local/md5_worker.h"
 #include "common/coding.h"
 
 namespace tarn::block::local {
@@ -35,46 +36,73 @@ AtomicFile::~AtomicFile() {
   if (!temp_name_.empty()) ::unlinkat(dir_, temp_name_.c_str(), 0);
 }
 
-Result<StreamedBody> AtomicFile::WriteStream(Reader& body, std::optional<uint64_t> expected_size,
-                                             std::span<char> buffer, uint64_t writeback_chunk) {
-  StreamedBody out;
-  Md5 md5;
-  uint64_t kicked = 0;  // bytes already handed to writeback
-  bool eof = false;
-  while (!eof) {
-    // Fill the whole buffer before writing: readers may yield small chunks, and one large write
-    // costs far less than many small ones.
-    std::size_t filled = 0;
-    while (filled < buffer.size()) {
-      ASSIGN_OR_RETURN(std::size_t n, body.Read(buffer.subspan(filled)));
-      if (n == 0) {
-        eof = true;
-        break;
-      }
-      md5.Update(std::string_view(buffer.data() + filled, n));
-      filled += n;
-      if (expected_size && out.size + filled > *expected_size) {
-        return Status::InvalidArgument("body of " + EscapeBytes(display_, 400) +
-                                       " is longer than its declared size of " +
-                                       std::to_string(*expected_size) + " bytes");
-      }
+Result<std::size_t> AtomicFile::Fill(Reader& body, std::span<char> buffer, uint64_t so_far,
+                                     std::optional<uint64_t> expected_size) {
+  // Fill the whole buffer before writing: readers may yield small chunks, and one large write
+  // costs far less than many small ones.
+  std::size_t filled = 0;
+  while (filled < buffer.size()) {
+    ASSIGN_OR_RETURN(std::size_t n, body.Read(buffer.subspan(filled)));
+    if (n == 0) break;
+    filled += n;
+    if (expected_size && so_far + filled > *expected_size) {
+      return Status::InvalidArgument("body of " + EscapeBytes(display_, 400) +
+                                     " is longer than its declared size of " +
+                                     std::to_string(*expected_size) + " bytes");
     }
-    if (filled == 0) break;
-    RETURN_IF_ERROR(WriteAll(fd_.get(), std::string_view(buffer.data(), filled), display_));
-    out.size += filled;
+  }
+  return filled;
+}
+
+Result<StreamedBody> AtomicFile::WriteStream(Reader& body, std::optional<uint64_t> expected_size,
+                                             std::span<const std::span<char>> buffers,
+                                             uint64_t writeback_chunk) {
+  StreamedBody out;
+  uint64_t kicked = 0;  // bytes already handed to writeback
+  auto written = [&](std::size_t n) {
+    out.size += n;
     if (writeback_chunk > 0 && out.size - kicked >= writeback_chunk) {
       // Only a hint: failure changes nothing, the final fsync still makes the data durable.
       ::sync_file_range(fd_.get(), static_cast<off_t>(kicked),
                         static_cast<off_t>(out.size - kicked), SYNC_FILE_RANGE_WRITE);
       kicked = out.size;
     }
+  };
+  if (buffers.size() == 1) {
+    Md5 md5;
+    for (;;) {
+      ASSIGN_OR_RETURN(std::size_t n, Fill(body, buffers[0], out.size, expected_size));
+      if (n == 0) break;
+      std::string_view chunk(buffers[0].data(), n);
+      // Write and start writeback first, then hash: the disk works on this chunk while the CPU
+      // hashes it (the page cache already holds a copy).
+      RETURN_IF_ERROR(WriteAll(fd_.get(), chunk, display_));
+      written(n);
+      md5.Update(chunk);
+    }
+    out.md5 = md5.Finish();
+  } else {
+    // The hasher reads chunk n while this thread writes it; buffer n % size is refilled only
+    // once the hasher is done with chunk n - size. An early return joins the worker (its
+    // destructor) before the caller's buffers go away.
+    Md5Worker hasher(buffers.size());
+    for (uint64_t n = 0;; ++n) {
+      std::span<char> buffer = buffers[n % buffers.size()];
+      hasher.WaitForSlot(n);
+      ASSIGN_OR_RETURN(std::size_t got, Fill(body, buffer, out.size, expected_size));
+      if (got == 0) break;
+      std::string_view chunk(buffer.data(), got);
+      hasher.Submit(chunk);
+      RETURN_IF_ERROR(WriteAll(fd_.get(), chunk, display_));
+      written(got);
+    }
+    out.md5 = hasher.Finish();
   }
   if (expected_size && out.size != *expected_size) {
     return Status::InvalidArgument("body of " + EscapeBytes(display_, 400) + " has " +
                                    std::to_string(out.size) + " bytes, its declared size is " +
                                    std::to_string(*expected_size));
   }
-  out.md5 = md5.Finish();
   return out;
 }
 

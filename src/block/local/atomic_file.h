@@ -39,13 +39,16 @@ class AtomicFile {
 
   int fd() const { return fd_.get(); }
 
-  // Copies `body` into the file through `buffer`, hashing the bytes as they pass. When
-  // `writeback_chunk` > 0, asks the kernel to start writing back every `writeback_chunk` bytes,
-  // so the disk works while later bytes are hashed and the final fsync has little left to do.
+  // Copies `body` into the file through `buffers` (all of one size), hashing the bytes as they
+  // pass: on this thread with one buffer, on a helper thread, overlapped with the writes, with
+  // several. When `writeback_chunk` > 0, asks the kernel to start writing back every
+  // `writeback_chunk` bytes, so the disk works while the bytes are hashed and the final fsync
+  // has little left to do.
   // Errors: InvalidArgument when the body's size differs from `expected_size`; the body's own
   // errors; IOError (ENOSPC, ...) naming the object.
   Result<StreamedBody> WriteStream(Reader& body, std::optional<uint64_t> expected_size,
-                                   std::span<char> buffer, uint64_t writeback_chunk);
+                                   std::span<const std::span<char>> buffers,
+                                   uint64_t writeback_chunk);
 
   // Appends `length` bytes of `source` from `offset`, in the kernel where it can
   // (copy_file_range), through `buffer` where it cannot.
@@ -61,6 +64,10 @@ class AtomicFile {
   Status Commit(std::string_view name, const StoredMeta& meta, bool sync_directory);
 
  private:
+  // Reads from `body` until `buffer` is full or the body ends; returns the bytes read.
+  Result<std::size_t> Fill(Reader& body, std::span<char> buffer, uint64_t so_far,
+                           std::optional<uint64_t> expected_size);
+
   AtomicFile(int dir, UniqueFd fd, std::string temp_name, std::string display)
       : dir_(dir),
         fd_(std::move(fd)),

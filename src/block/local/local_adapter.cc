@@ -148,6 +148,22 @@ Result<AtomicFile> LocalAdapter::CreateTempIn(int base, const std::string& dir,
                          ": its directory keeps disappearing (" + last.ToString() + ")");
 }
 
+Result<StreamedBody> LocalAdapter::Stream(AtomicFile& file, Reader& body,
+                                          std::optional<uint64_t> size) {
+  // A helper thread pays off once a body spans a few buffers; below that, starting it costs more
+  // than the hashing it would overlap.
+  constexpr std::size_t kHashSlots = 4;
+  bool parallel = options_.hash_on_helper_thread &&
+                  (!size || *size > 2 * static_cast<uint64_t>(options_.buffer_size));
+  std::vector<BufferPool::Lease> leases;
+  std::vector<std::span<char>> buffers;
+  for (std::size_t i = 0; i < (parallel ? kHashSlots : 1); ++i) {
+    leases.push_back(buffers_.Acquire());
+    buffers.push_back(leases.back().span());
+  }
+  return file.WriteStream(body, size, buffers, options_.writeback_chunk);
+}
+
 Result<PutResult> LocalAdapter::Put(const ObjectPointer& object, Reader& body,
                                     const PutOptions& options) {
   if (options.content_type.size() > kMaxContentType) {
@@ -156,9 +172,7 @@ Result<PutResult> LocalAdapter::Put(const ObjectPointer& object, Reader& body,
   ASSIGN_OR_RETURN(ObjectPlace place, ResolveObject(object));
   UniqueFd dir;
   ASSIGN_OR_RETURN(AtomicFile file, CreateTempIn(place.ns.base, place.dir, place.display, dir));
-  BufferPool::Lease buf = buffers_.Acquire();
-  ASSIGN_OR_RETURN(StreamedBody streamed,
-                   file.WriteStream(body, options.size, buf.span(), options_.writeback_chunk));
+  ASSIGN_OR_RETURN(StreamedBody streamed, Stream(file, body, options.size));
   StoredMeta meta{Md5Hex(streamed.md5), options.content_type};
   RETURN_IF_ERROR(file.Commit(place.name, meta, options_.sync_directory));
   return PutResult{std::move(meta.etag), streamed.size};

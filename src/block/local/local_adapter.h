@@ -38,8 +38,12 @@ struct LocalOptions {
   std::vector<std::string> allowed_prefixes;
   // Bytes per read/write while streaming a body; one buffer per concurrent Put or Get.
   std::size_t buffer_size = 1 << 20;
-  // Start writing back every this many bytes of a Put (0: leave it all to the final fsync).
-  uint64_t writeback_chunk = 8ull << 20;
+  // Start writing back every this many bytes of a Put, so the disk works while the bytes are
+  // hashed (0: leave it all to the final fsync).
+  uint64_t writeback_chunk = 1ull << 20;
+  // Hash bodies larger than two buffers (or of unknown size) on a helper thread, overlapped with
+  // writing them; false hashes on the calling thread between writes.
+  bool hash_on_helper_thread = true;
   // fsync the directory after each rename, so a new object's name survives a crash.
   bool sync_directory = true;
   // Source of multipart "initiated" times; the system clock when null. Not owned.

@@ -46,14 +46,16 @@ class BufferPool {
   explicit BufferPool(std::size_t size) : size_(size) {}
   class Lease {
    public:
-    Lease(BufferPool& pool, std::unique_ptr<char[]> buf) : pool_(pool), buf_(std::move(buf)) {}
-    ~Lease() { pool_.Release(std::move(buf_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    std::span<char> span() { return {buf_.get(), pool_.size_}; }
+    Lease(BufferPool& pool, std::unique_ptr<char[]> buf) : pool_(&pool), buf_(std::move(buf)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (buf_) pool_->Release(std::move(buf_));
+    }
+    std::span<char> span() { return {buf_.get(), pool_->size_}; }
 
    private:
-    BufferPool& pool_;
+    BufferPool* pool_;
     std::unique_ptr<char[]> buf_;
   };
   Lease Acquire();
@@ -116,6 +118,9 @@ class LocalAdapter final : public Adapter {
   // a concurrent Delete prunes the directory in between. `dir_fd` receives the directory.
   Result<AtomicFile> CreateTempIn(int base, const std::string& dir, const std::string& display,
                                   UniqueFd& dir_fd);
+  // Streams `body` into `file` through pooled buffers, choosing inline or helper-thread hashing
+  // (LocalOptions::hash_on_helper_thread).
+  Result<StreamedBody> Stream(AtomicFile& file, Reader& body, std::optional<uint64_t> size);
   // The MD5 hex of an open file's bytes (for files that carry no metadata).
   Result<std::string> ComputeEtag(int fd, uint64_t size, std::string_view display);
 

@@ -210,9 +210,9 @@ Result<std::string> LocalAdapter::CreateMultipartUpload(const ObjectPointer& obj
           .count()};
   Status written = [&]() -> Status {
     ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(dir->get(), place.display));
-    StringReader body(EncodeManifest(manifest));
-    BufferPool::Lease buf = buffers_.Acquire();
-    ASSIGN_OR_RETURN(StreamedBody streamed, file.WriteStream(body, std::nullopt, buf.span(), 0));
+    std::string encoded = EncodeManifest(manifest);
+    ViewReader body(encoded);
+    ASSIGN_OR_RETURN(StreamedBody streamed, Stream(file, body, encoded.size()));
     (void)streamed;
     return file.Commit(kManifest, StoredMeta{}, options_.sync_directory);
   }();
@@ -231,9 +231,7 @@ Result<std::string> LocalAdapter::StorePart(const ObjectPlace& place, std::strin
   if (!file.ok()) {
     return file.status().IsNotFound() ? NoSuchUpload(upload_id, place.display) : file.status();
   }
-  BufferPool::Lease buf = buffers_.Acquire();
-  ASSIGN_OR_RETURN(StreamedBody streamed,
-                   file->WriteStream(body, size, buf.span(), options_.writeback_chunk));
+  ASSIGN_OR_RETURN(StreamedBody streamed, Stream(*file, body, size));
   StoredMeta meta{Md5Hex(streamed.md5), ""};
   Status committed = file->Commit(PartName(part_number), meta, options_.sync_directory);
   if (committed.IsNotFound()) return NoSuchUpload(upload_id, place.display);
