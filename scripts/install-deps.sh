@@ -24,7 +24,7 @@ test_packages=(
   python3 python3-boto3 python3-botocore python3-pytest
   curl procps
 )
-bench_packages=(libbenchmark-dev)
+bench_packages=(libbenchmark-dev awscli)
 
 packages=("${build_packages[@]}")
 case "$profile" in
@@ -39,6 +39,14 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
+
+# Node.js and npm run s3rver, the independent S3 server of the tests. A machine may already have
+# them from another source (a nodejs build that bundles npm); only install what is absent, since
+# Debian's npm package conflicts with such a nodejs.
+if [[ "$profile" != build ]]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark binary of a build directory with the services they need (a throwaway
-# PostgreSQL), prints the results and keeps them in BUILD_DIR/bench-results/.
+# PostgreSQL and an s3rver), prints the results and keeps them in BUILD_DIR/bench-results/.
 #   scripts/run-bench.sh BUILD_DIR [benchmark-name-filter]
 set -euo pipefail
 
@@ -9,9 +9,12 @@ filter="${2:-}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-trap 'scripts/pg-stop.sh >/dev/null 2>&1 || true' EXIT
+trap 'scripts/pg-stop.sh >/dev/null 2>&1 || true; scripts/s3rver-stop.sh >/dev/null 2>&1 || true' EXIT
 eval "$(scripts/pg-start.sh)"
 export TARN_TEST_POSTGRES_URL
+eval "$(scripts/s3rver-start.sh)"
+export TARN_TEST_S3_ENDPOINT TARN_TEST_S3_ACCESS_KEY_ID TARN_TEST_S3_SECRET_ACCESS_KEY \
+  TARN_TEST_S3_REGION
 
 results="$build_dir/bench-results"
 mkdir -p "$results"
