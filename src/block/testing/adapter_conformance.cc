@@ -25,6 +25,8 @@ std::string_view CapabilityName(Capability capability) {
       return "multipart etags (md5 of part md5s)-N";
     case Capability::kUnknownUploadIsNotFound:
       return "NotFound for unknown upload ids";
+    case Capability::kAtomicOverwrite:
+      return "atomic overwrite of an object";
   }
   return "unknown capability";
 }

@@ -42,6 +42,8 @@ enum class Capability {
   kMultipartEtag,
   // UploadPart and CompleteMultipartUpload on an unknown upload id are NotFound.
   kUnknownUploadIsNotFound,
+  // A put replaces the object atomically: concurrent puts to one key never leave a torn body.
+  kAtomicOverwrite,
 };
 std::string_view CapabilityName(Capability capability);
 

@@ -10,6 +10,7 @@
 namespace tarn::block::testing {
 
 TEST_P(AdapterConformanceTest, ConcurrentPutsToOneKeyLeaveOneIntactBody) {
+  TARN_REQUIRE_CAPABILITY(Capability::kAtomicOverwrite);
   constexpr int kWriters = 6;
   constexpr int kRounds = 3;
   constexpr uint64_t kSize = 256 * 1024 + 17;
