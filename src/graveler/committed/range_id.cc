@@ -1,0 +1,98 @@
+#include "graveler/committed/range_id.h"
+
+#include <string>
+
+namespace tarn::graveler::committed {
+namespace {
+
+void PutVarint64(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool GetVarint64(std::string_view& in, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift <= 63 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in.front());
+    in.remove_prefix(1);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+bool GetLengthPrefixed(std::string_view& in, std::string_view& out) {
+  uint64_t n = 0;
+  if (!GetVarint64(in, n) || n > in.size()) return false;
+  out = in.substr(0, n);
+  in.remove_prefix(n);
+  return true;
+}
+
+// FNV-1a, 64 bits: cheap, and frozen with the format (it decides where ranges end).
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : bytes) {
+    h ^= static_cast<uint8_t>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+FileIdHasher::FileIdHasher(FileType type) {
+  static constexpr std::string_view kRange("tarn.range.v1", 14);  // includes the NUL
+  static constexpr std::string_view kMetaRange("tarn.metarange.v1", 18);
+  sha_.Update(type == FileType::kRange ? kRange : kMetaRange);
+}
+
+void FileIdHasher::Add(std::string_view key, std::string_view identity, std::string_view data) {
+  scratch_.clear();
+  PutVarint64(scratch_, key.size());
+  sha_.Update(scratch_);
+  sha_.Update(key);
+  scratch_.clear();
+  PutVarint64(scratch_, identity.size());
+  sha_.Update(scratch_);
+  sha_.Update(identity);
+  scratch_.clear();
+  PutVarint64(scratch_, data.size());
+  sha_.Update(scratch_);
+  sha_.Update(data);
+}
+
+std::string FileIdHasher::Finish() { return DigestHex(sha_.Finish()); }
+
+bool ShouldEndRange(const RangeSplitOptions& options, std::string_view key, uint64_t count,
+                    uint64_t bytes) {
+  if (bytes < options.min_bytes) return false;
+  if (bytes >= options.max_bytes) return true;
+  if (options.target_entries <= 1) return true;
+  return Fnv1a64(key) % options.target_entries == 0;
+}
+
+std::string EncodeRangeData(const RangeInfo& range) {
+  std::string out;
+  out.reserve(range.min_key.size() + 24);
+  PutVarint64(out, range.min_key.size());
+  out.append(range.min_key);
+  PutVarint64(out, range.count);
+  PutVarint64(out, range.estimated_bytes);
+  return out;
+}
+
+Status DecodeRangeData(std::string_view data, RangeInfo& range) {
+  std::string_view min_key;
+  if (!GetLengthPrefixed(data, min_key) || !GetVarint64(data, range.count) ||
+      !GetVarint64(data, range.estimated_bytes)) {
+    return Status::Corruption("malformed range record in a metarange");
+  }
+  range.min_key.assign(min_key);
+  return Status::OK();
+}
+
+}  // namespace tarn::graveler::committed
