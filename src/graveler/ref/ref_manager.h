@@ -46,8 +46,8 @@ struct ResolvedRef {
     kBranchStaging,  // "branch$": the same, asked for explicitly (diff)
   };
   Kind kind = Kind::kCommit;
-  CommitId commit_id;  // the commit the ref points at (a branch's head)
-  Branch branch;       // the branch record as read, when kind != kCommit or for "branch@"
+  CommitId commit_id;     // the commit the ref points at (a branch's head)
+  Branch branch;          // the branch record as read, when kind != kCommit or for "branch@"
   std::string branch_id;  // non-empty when the base of the expression was a branch
 };
 
@@ -113,8 +113,7 @@ class RefManager {
   // Errors: AlreadyExists.
   Status CreateBranch(const Repository& repo, const Branch& branch);
   // Writes `branch` if `predicate` still holds. Errors: PreconditionFailed on a lost race.
-  Status UpdateBranch(const Repository& repo, const Branch& branch,
-                      const kv::Predicate& predicate);
+  Status UpdateBranch(const Repository& repo, const Branch& branch, const kv::Predicate& predicate);
   // Errors: NotFound.
   Status DeleteBranch(const Repository& repo, std::string_view id);
   // Branches in id order after `after`.
