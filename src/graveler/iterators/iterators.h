@@ -1,5 +1,16 @@
 // Iterator adaptors: the staging-over-committed view, tombstone filtering, prefix bounds and
 // the diffs the engine reports. Each is tested against a naive model on random inputs.
+//
+// Common behaviour of the adaptors:
+//   - They take ownership of their inputs and start from the inputs' current positions (a fresh
+//     input sits at its first key), so a new adaptor over fresh inputs sits at its first record.
+//     Inputs that are only probed (`committed` of NewUncommittedDiffIterator, `left_view` of
+//     NewCombinedDiffIterator) may be in any position.
+//   - SeekGE works forwards and backwards; a forward seek moves only the inputs still below the
+//     target, and a seek to the current key moves nothing.
+//   - The first failed input ends the iteration: the adaptor stops being Valid and status()
+//     returns that input's error; a later SeekGE does not clear it.
+//   - No allocation per record; views point into the inputs' records.
 #pragma once
 #include <memory>
 #include <string>
