@@ -1,0 +1,13 @@
+# tarn_graveler_committed_sst: the SST file store of committed data (sst_range_store.h) and the
+# local range cache. Format: docs/range_format.md.
+add_library(tarn_graveler_committed_sst STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/range_cache.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_file_io.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_format.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_metarange_writer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_range_store.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_task_pool.cc
+)
+target_link_libraries(tarn_graveler_committed_sst
+  PUBLIC tarn_graveler_committed tarn_block tarn_common
+  PRIVATE RocksDB::rocksdb-shared Threads::Threads)

@@ -1,0 +1,64 @@
+// The SST file store of committed data: ranges and metaranges as RocksDB SST files in the
+// repository's storage namespace under "_tarn/<id>", read through a local, size-bounded cache
+// of files (range_cache.h). The format is docs/range_format.md.
+//
+// Writing: a MetaRangeWriter writes each range to a file in the cache's workspace while hashing
+// its records; an ended range is finished, named and uploaded on a small shared pool of
+// `upload_threads` threads while the writer goes on, at most `upload_threads` ranges of one
+// writer in flight. Finish waits for them, then writes and uploads the metarange; any upload
+// error surfaces from AddRecord/AddRange or Finish, and a failed writer never writes its
+// metarange. A file whose id the cache already holds for the namespace is not uploaded again.
+// Written files enter the cache, so reading a tree just written downloads nothing.
+//
+// Reading: ReadMetaRange parses a metarange once and keeps it in an in-memory LRU
+// (`metarange_cache_bytes`). OpenRange returns an iterator positioned at the range's first
+// record; open SST readers are kept in an LRU of `max_open_files`, shared by iterators, so an
+// iterator stays valid after its reader leaves the LRU. A missing file is downloaded once
+// (concurrent misses wait for that download) and, with `verify_downloads`, its records are
+// hashed back to its id before it enters the cache.
+//
+// Errors (beyond RangeStore's contract): InvalidArgument for an id that is not 64 lowercase hex
+// or a namespace no registered adapter serves; NotFound naming the file and the namespace when a
+// file is missing; Corruption naming both when a downloaded file is truncated, damaged or does
+// not hash to its id; block errors pass through with the file and namespace as context.
+//
+// Thread safety: as RangeStore. The store must outlive its writers and iterators.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "block/registry.h"
+#include "graveler/committed/range_store.h"
+#include "tarn/result.h"
+
+namespace tarn::graveler::committed {
+
+struct SstRangeStoreOptions {
+  // The local cache directory (created when missing) and its size bound. One directory per
+  // process.
+  std::string cache_dir;
+  uint64_t cache_size_bytes = 1ull << 30;
+  // Where ranges end; every store of a repository must use the same rule.
+  RangeSplitOptions split;
+  // Threads finishing and uploading range files, shared by all writers; also the number of
+  // ranges one writer may have in flight.
+  int upload_threads = 4;
+  // SST readers kept open (one file descriptor each).
+  std::size_t max_open_files = 512;
+  // Parsed metaranges kept in memory, by estimated size.
+  uint64_t metarange_cache_bytes = 64ull << 20;
+  // RocksDB block cache shared by all readers (0: none, rely on the OS page cache).
+  uint64_t block_cache_bytes = 32ull << 20;
+  // Hash every downloaded file's records back to its id before caching it.
+  bool verify_downloads = true;
+};
+
+// Builds the store; `registry` must outlive it.
+// Errors: InvalidArgument for an empty cache_dir or upload_threads < 1; IOError when the cache
+// directory cannot be created or read.
+Result<std::unique_ptr<RangeStore>> NewSstRangeStore(block::Registry& registry,
+                                                     const SstRangeStoreOptions& options);
+
+}  // namespace tarn::graveler::committed
