@@ -11,3 +11,7 @@ add_library(tarn_graveler_committed_sst STATIC
 target_link_libraries(tarn_graveler_committed_sst
   PUBLIC tarn_graveler_committed tarn_block tarn_common
   PRIVATE RocksDB::rocksdb-shared Threads::Threads)
+
+tarn_test(graveler_range_cache_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/range_cache_test.cc
+  LIBS tarn_graveler_committed_sst)
