@@ -15,3 +15,13 @@ target_link_libraries(tarn_graveler_committed_sst
 tarn_test(graveler_range_cache_test
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/range_cache_test.cc
   LIBS tarn_graveler_committed_sst)
+
+tarn_test(graveler_sst_format_test
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/sst_format_test.cc
+  LIBS tarn_graveler_committed_sst RocksDB::rocksdb-shared)
+
+tarn_test(graveler_sst_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/sst_range_store_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sst_test_util.cc
+  LIBS tarn_graveler_committed_sst)

@@ -120,9 +120,12 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
     return Status::OK();
   }
 
+  // Poisons the writer: later calls return `status`, queued ranges skip their uploads and the
+  // range being written is dropped with its file.
   Status Fail(Status status) {
     failed_ = status;
     cancelled_ = true;
+    current_.reset();
     return status;
   }
 
