@@ -25,3 +25,12 @@ tarn_test(graveler_sst_test
     ${CMAKE_CURRENT_LIST_DIR}/sst_range_store_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/sst_test_util.cc
   LIBS tarn_graveler_committed_sst)
+
+# Against a real S3 server (s3rver from scripts/s3rver-start.sh, via TARN_TEST_S3_ENDPOINT).
+if(TARGET tarn_block_s3)
+  tarn_test(graveler_sst_s3_test
+    SOURCES
+      ${CMAKE_CURRENT_LIST_DIR}/sst_s3_test.cc
+      ${CMAKE_CURRENT_LIST_DIR}/sst_test_util.cc
+    LIBS tarn_graveler_committed_sst tarn_block_s3 tarn_s3_client)
+endif()
