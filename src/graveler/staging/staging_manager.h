@@ -4,6 +4,12 @@
 // protobuf (staging/staging.proto). A tombstone (a deletion staged on top of committed data) is
 // a value with an empty identity. Dropping a token is one DeletePartition, whatever its size.
 //
+// The record's bytes and the partition layout are described in README.md beside this file.
+//
+// Errors of every method: InvalidArgument for an empty token or key; Corruption when a stored
+// record is not a StagedValue (naming the partition and key); the KV store's own errors
+// (Unavailable, IOError, ...) as the store returns them.
+//
 // Thread safety: every method may be called concurrently.
 #pragma once
 #include <memory>
@@ -46,7 +52,9 @@ class StagingManager {
   // Removes whatever is staged under `key` (not a tombstone: the key falls through to what
   // lies below).
   Status DropKey(const StagingToken& token, std::string_view key);
-  // Everything staged in `token` from `start_key` on, tombstones included.
+  // Everything staged in `token` from `start_key` on, tombstones included. Records are
+  // decoded in place (views valid until the next move); the iterator reads the KV store
+  // lazily, page by page, and must be destroyed before the store.
   Result<std::unique_ptr<ValueIterator>> Scan(const StagingToken& token,
                                               std::string_view start_key = {});
   Result<bool> IsEmpty(const StagingToken& token);
