@@ -158,14 +158,20 @@ class MergeWalk {
   }
 
   // Known mode with the destination equal to the base up to known_until_: the result is the
-  // source's content; the destination is compared with it to count the changes.
+  // source's content; the destination is compared with it to count the changes. A source range
+  // within the bounds is read for counting but still output whole, by reference.
   Status TakeSourceCounted(std::string_view lo) {
-    if (AtHeaderOf(source_, lo) && source_.range().max_key <= known_until_ &&
-        Beyond(dest_, source_.range().max_key)) {
-      result_.summary.added += source_.range().count;
-      RETURN_IF_ERROR(AddRange(source_.range()));
-      source_.NextRange();
-      return Status::OK();
+    if (AtHeaderOf(source_, lo) && source_.range().max_key <= known_until_) {
+      if (Beyond(dest_, source_.range().max_key)) {
+        result_.summary.added += source_.range().count;
+        RETURN_IF_ERROR(AddRange(source_.range()));
+        source_.NextRange();
+        return Status::OK();
+      }
+      whole_ = &source_.range();
+      whole_changed_ = false;
+      source_.Enter();
+      return FlushWholeIfLeft();
     }
     if (AtHeaderOf(dest_, lo) && Beyond(source_, dest_.range().max_key)) {
       result_.summary.removed += dest_.range().count;
@@ -176,10 +182,31 @@ class MergeWalk {
     if (EnterIfAt(source_, lo) | EnterIfAt(dest_, lo)) return Status::OK();
     const bool has_source = source_.Valid() && source_.key() == lo;
     const bool has_dest = dest_.Valid() && dest_.key() == lo;
-    RETURN_IF_ERROR(TakeSource(has_source, has_dest));
+    if (whole_ != nullptr) {
+      if (!has_dest) {
+        ++result_.summary.added;
+        whole_changed_ = true;
+      } else if (!has_source) {
+        ++result_.summary.removed;
+        whole_changed_ = true;
+      } else if (source_.identity() != dest_.identity()) {
+        ++result_.summary.changed;
+        whole_changed_ = true;
+      }
+    } else {
+      RETURN_IF_ERROR(TakeSource(has_source, has_dest));
+    }
     if (has_source) source_.Next();
     if (has_dest) dest_.Next();
-    return Status::OK();
+    return FlushWholeIfLeft();
+  }
+
+  // Outputs the source range read for counting once the source cursor has left it.
+  Status FlushWholeIfLeft() {
+    if (whole_ == nullptr || (source_.Valid() && !source_.AtHeader())) return Status::OK();
+    const RangeInfo& range = *whole_;
+    whole_ = nullptr;
+    return whole_changed_ ? AddRange(range) : KeepRange(range);
   }
 
   // Both sides are at records or past lo.
@@ -252,9 +279,16 @@ class MergeWalk {
   void SkipPastReportedConflicts() {
     target_.assign(options_.conflicts_after);
     target_.push_back('\0');  // the smallest key after conflicts_after
-    source_.SeekGE(target_);
-    dest_.SeekGE(target_);
-    base_.SeekGE(target_);
+    source_.SeekRange(target_);
+    dest_.SeekRange(target_);
+    base_.SeekRange(target_);  // a header below the target is fine: the base is only consulted
+    if (source_.Valid() && dest_.Valid() && source_.range().id == dest_.range().id) {
+      source_.NextRange();
+      dest_.NextRange();
+    }
+    for (TreeIterator* side : {&source_, &dest_}) {
+      if (side->Valid() && side->key() < target_) side->EnterAt(target_);
+    }
     known_ = Known::kNothing;
   }
 
@@ -284,6 +318,9 @@ class MergeWalk {
   std::string known_until_;
   bool writing_ = true;  // false once a conflict has failed the merge
   bool stop_ = false;    // enough conflicts reported
+  // In kDestIsBaseCounted: the source range being read for counting, output whole once left.
+  const RangeInfo* whole_ = nullptr;
+  bool whole_changed_ = false;
   std::string target_;
 };
 

@@ -72,6 +72,15 @@ void TreeIterator::SeekGE(std::string_view key) {
   Open(seek_key_);
 }
 
+void TreeIterator::SeekRange(std::string_view key) {
+  if (!status_.ok()) return;
+  auto it = std::lower_bound(ranges_->begin(), ranges_->end(), key,
+                             [](const RangeInfo& r, std::string_view k) { return r.max_key < k; });
+  records_.reset();
+  entered_ = false;
+  index_ = static_cast<std::size_t>(it - ranges_->begin());
+}
+
 void TreeIterator::SkipTo(std::string_view key) {
   while (Valid()) {
     if (range().max_key < key) {

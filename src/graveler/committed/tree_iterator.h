@@ -54,6 +54,9 @@ class TreeIterator {
   // Positions at the first key >= `key`, backwards or forwards: at the header of the range
   // holding it when that range's min_key >= `key` (nothing is read), else inside the range.
   void SeekGE(std::string_view key);
+  // Positions at the header of the first range whose max_key >= `key`, backwards or forwards;
+  // nothing is read (the range may hold keys below `key`).
+  void SeekRange(std::string_view key);
   // Moves forwards to the first position whose key >= `key`, reading as little as possible:
   // ranges that end before `key` are skipped unread, and a header whose range holds `key`
   // stays a header. A cursor already at or past `key` does not move.
