@@ -1,9 +1,10 @@
-// A bounded, thread-safe LRU cache of commits, keyed by (repository id, instance uid, commit
+// A bounded, thread-safe cache of commits with least-recently-used eviction (approximated by
+// CLOCK), keyed by (repository id, instance uid, commit
 // id) so that a repository created again under the same id never sees the old one's commits.
 //
 // Commits are immutable, so entries are shared read-only (shared_ptr<const Commit>). The cache
-// is split into shards, each an LRU list under its own mutex; a hit costs one hash, one lookup
-// and one list splice, and allocates nothing.
+// is split into shards, each under its own mutex; a hit costs two short hashes and one lookup,
+// and allocates nothing. Only 64-character (commit) ids are cached.
 #pragma once
 #include <cstddef>
 #include <memory>
@@ -33,6 +34,8 @@ class CommitCache {
 
  private:
   class Shard;
+  class Scopes;
+  std::unique_ptr<Scopes> scopes_;
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 

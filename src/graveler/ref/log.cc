@@ -1,7 +1,6 @@
 // Log: a lazy walk of history, newest first. Commits enter a heap as their children leave it,
 // so reading the first N commits loads about N commits, whatever the depth of history.
 #include <algorithm>
-#include <unordered_set>
 #include <vector>
 
 #include "graveler/ref/commit_set.h"
@@ -28,7 +27,7 @@ class RefManager::Impl::LogIterator final : public CommitIterator {
   LogIterator(RefManager::Impl& refs, const Repository& repo, const LogOptions& options,
               std::shared_ptr<const Commit> start)
       : refs_(refs), repo_(repo), options_(options) {
-    visited_.insert(KeyOfCommit(start->id));
+    visited_.Insert(start->id);
     heap_.push_back(std::move(start));
   }
 
@@ -46,11 +45,12 @@ class RefManager::Impl::LogIterator final : public CommitIterator {
                                     : done->parents.size();
     for (std::size_t i = 0; i < parents; ++i) {
       const CommitId& parent = done->parents[i];
-      if (!IsCommitId(parent)) {
+      // Stored parents were checked when their commit was added; only the length matters here.
+      if (parent.size() != kCommitIdLength) {
         Fail(ValidateCommitId(parent, "parent of commit " + done->id));
         return;
       }
-      if (!visited_.insert(KeyOfCommit(parent)).second) continue;
+      if (!visited_.Insert(parent)) continue;
       auto loaded = refs_.LoadCommit(repo_, parent);
       if (!loaded.ok()) {
         Fail(std::move(loaded).status());
@@ -74,7 +74,7 @@ class RefManager::Impl::LogIterator final : public CommitIterator {
   const Repository repo_;
   const LogOptions options_;
   std::vector<std::shared_ptr<const Commit>> heap_;
-  std::unordered_set<CommitKey, CommitKeyHash> visited_;
+  CommitSet visited_;
   Status status_;
 };
 

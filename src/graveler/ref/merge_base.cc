@@ -4,7 +4,6 @@
 // reached from both sides is a best common ancestor. The walk touches only commits above the
 // base (plus the frontier), never the history below it.
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 #include "graveler/ref/commit_set.h"
@@ -36,26 +35,30 @@ Result<Commit> RefManager::Impl::FindMergeBase(const Repository& repo, const Com
   ASSIGN_OR_RETURN(std::shared_ptr<const Commit> right, LoadCommit(repo, b));
   if (left->id == right->id) return *left;
 
-  std::unordered_map<CommitKey, uint8_t, CommitKeyHash> flags;
+  CommitMap<uint8_t> flags;
+  bool inserted = false;
   std::priority_queue<std::shared_ptr<const Commit>, std::vector<std::shared_ptr<const Commit>>,
                       LowerFirst>
       queue;
-  flags[KeyOfCommit(left->id)] = kFromLeft;
-  flags[KeyOfCommit(right->id)] = kFromRight;
+  flags.Upsert(KeyOfCommit(left->id), &inserted) = kFromLeft;
+  flags.Upsert(KeyOfCommit(right->id), &inserted) = kFromRight;
   queue.push(std::move(left));
   queue.push(std::move(right));
 
   while (!queue.empty()) {
     std::shared_ptr<const Commit> commit = queue.top();
     queue.pop();
-    uint8_t& state = flags[KeyOfCommit(commit->id)];
-    if (state & kDone) continue;
-    state |= kDone;
-    const uint8_t sides = state & kFromBoth;
+    uint8_t* state = flags.Find(KeyOfCommit(commit->id));
+    if (*state & kDone) continue;
+    *state |= kDone;
+    const uint8_t sides = *state & kFromBoth;
     if (sides == kFromBoth) return *commit;
     for (const CommitId& parent : commit->parents) {
-      RETURN_IF_ERROR(ValidateCommitId(parent, "parent of commit " + commit->id));
-      uint8_t& parent_state = flags[KeyOfCommit(parent)];
+      if (parent.size() != kCommitIdLength) {
+        return ValidateCommitId(parent, "parent of commit " + commit->id);
+      }
+      // A reference into the table lives only until the next Upsert (which may grow it).
+      uint8_t& parent_state = flags.Upsert(KeyOfCommit(parent), &inserted);
       const uint8_t before = parent_state;
       if ((before | sides) == before) continue;  // nothing new to tell it
       // A commit still queued reads its flags when it leaves; one that left already (only

@@ -89,6 +89,11 @@ Result<Commit> RefManager::GetCommit(const Repository& repo, std::string_view id
   return *commit;
 }
 
+Result<std::shared_ptr<const Commit>> RefManager::GetCommitShared(const Repository& repo,
+                                                                  std::string_view id) {
+  return impl_->LoadCommit(repo, id);
+}
+
 Result<Commit> RefManager::GetCommitByPrefix(const Repository& repo, std::string_view prefix) {
   return impl_->GetCommitByPrefix(repo, prefix);
 }

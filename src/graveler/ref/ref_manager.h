@@ -134,6 +134,9 @@ class RefManager {
   // is OK. Errors: InvalidArgument when the id does not match the fields.
   Status AddCommit(const Repository& repo, const Commit& commit);
   Result<Commit> GetCommit(const Repository& repo, std::string_view id);
+  // GetCommit without the copy, for hot paths: the commit is the cached, immutable instance.
+  Result<std::shared_ptr<const Commit>> GetCommitShared(const Repository& repo,
+                                                        std::string_view id);
   // The one commit whose id starts with `prefix` (1-64 hex). Errors: NotFound when none or
   // more than one match (the message says which).
   Result<Commit> GetCommitByPrefix(const Repository& repo, std::string_view prefix);
@@ -148,7 +151,9 @@ class RefManager {
   // Errors: NotFound for an unknown base; InvalidArgument for a malformed expression (the
   // message names the part), ^N beyond the parent count, @/$ on a non-branch.
   Result<ResolvedRef> ResolveRef(const Repository& repo, std::string_view expression);
-  // Commits reachable from `from`, newest first.
+  // Commits reachable from `from`, newest first. The walk is lazy: it reads each commit when
+  // the one before it has been returned. REQUIRES: the iterator is destroyed before this
+  // RefManager.
   Result<std::unique_ptr<CommitIterator>> Log(const Repository& repo, const CommitId& from,
                                               const LogOptions& options);
   // The best common ancestor of `a` and `b`, found by a generation-ordered search from both
