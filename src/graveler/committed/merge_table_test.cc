@@ -228,6 +228,25 @@ TEST_F(MergeTest, DisjointChangesCombine) {
   EXPECT_EQ(m->summary.changed, 1u);
 }
 
+TEST_F(MergeTest, SourceRangesInsertedBetweenDestRecordsAreTakenWhole) {
+  std::vector<ValueRecord> inserted;
+  for (char c = 'a'; c <= 'z'; ++c) inserted.push_back(Rec(std::string("k30") + c, "s"));
+  const MetaRangeId source = Apply(base_, inserted);
+  const MetaRangeId dest = Apply(base_, {Rec("k60", "d")});
+  store_.Reset();
+  auto m = Merge(source, dest);
+  ASSERT_TRUE(m.ok());
+  Model expected = base_model_;
+  for (const auto& r : inserted) expected[r.key] = "s";
+  expected["k60"] = "d";
+  EXPECT_EQ(testing::ReadModel(cm_, m->metarange_id), expected);
+  EXPECT_EQ(m->summary.added, inserted.size());
+  // Source ranges holding only inserted keys go by reference: fewer records are copied than
+  // were inserted.
+  EXPECT_GT(store_.ranges_added, 0);
+  EXPECT_LT(store_.records_written, static_cast<int>(inserted.size()));
+}
+
 TEST_F(MergeTest, AMergeThatChangesNothingReturnsDestAndWritesNothing) {
   const MetaRangeId source = Apply(base_, {Rec("k12", "2")});
   const MetaRangeId dest = Apply(source, {Rec("k60", "2")});

@@ -13,7 +13,13 @@
 //     committed_manager.h, entering the base's range only if it holds lo.
 // Known mode remembers rule 2 until its max key. When the destination is the unchanged side
 // and the summary is counted, the destination's range is walked along (rule 1 and rule 3
-// still skip what they can) so that the differences can be counted.
+// still skip what they can) so that the differences can be counted; source ranges read for
+// that are still output whole.
+//
+// Like Apply, the walk keeps the output's ranges ending on boundary keys: a whole range goes
+// out by reference only when the output so far ends on a range's max key (from trees shaped
+// by their keys, a boundary) and the range itself ends on one or nothing can follow it;
+// otherwise it is entered and copied record by record until the output is aligned again.
 #include <algorithm>
 #include <string>
 
@@ -76,7 +82,8 @@ class MergeWalk {
     const bool has_source = source_.Valid();
     const bool has_dest = dest_.Valid();
     if (has_source && has_dest && source_.AtHeader() && dest_.AtHeader() &&
-        source_.range().id == dest_.range().id) {
+        source_.range().id == dest_.range().id && CanEmitWhole(source_, dest_) &&
+        CanEmitWhole(dest_, source_)) {
       RETURN_IF_ERROR(KeepRange(dest_.range()));
       source_.NextRange();
       dest_.NextRange();
@@ -93,9 +100,9 @@ class MergeWalk {
     if (known_ != Known::kNothing && lo > known_until_) known_ = Known::kNothing;
     switch (known_) {
       case Known::kSourceIsBase:
-        return Copy(dest_, /*change=*/false);
+        return Copy(dest_, source_, /*change=*/false);
       case Known::kDestIsBase:
-        return Copy(source_, /*change=*/true);
+        return Copy(source_, dest_, /*change=*/true);
       case Known::kDestIsBaseCounted:
         return TakeSourceCounted(lo);
       case Known::kNothing:
@@ -123,14 +130,14 @@ class MergeWalk {
       }
     }
     if (AtHeaderOf(source_, lo) && Beyond(dest_, source_.range().max_key) &&
-        Beyond(base_, source_.range().max_key)) {
+        Beyond(base_, source_.range().max_key) && CanEmitWhole(source_, dest_)) {
       result_.summary.added += source_.range().count;
       RETURN_IF_ERROR(AddRange(source_.range()));
       source_.NextRange();
       return Status::OK();
     }
     if (AtHeaderOf(dest_, lo) && Beyond(source_, dest_.range().max_key) &&
-        Beyond(base_, dest_.range().max_key)) {
+        Beyond(base_, dest_.range().max_key) && CanEmitWhole(dest_, source_)) {
       RETURN_IF_ERROR(KeepRange(dest_.range()));
       dest_.NextRange();
       return Status::OK();
@@ -142,9 +149,9 @@ class MergeWalk {
 
   // Known mode: `from` is the side whose content is the result; the other side holds nothing
   // more up to known_until_.
-  Status Copy(TreeIterator& from, bool change) {
+  Status Copy(TreeIterator& from, const TreeIterator& other, bool change) {
     if (from.AtHeader()) {
-      if (from.range().max_key > known_until_) {
+      if (from.range().max_key > known_until_ || !CanEmitWhole(from, other)) {
         from.Enter();
         return Status::OK();
       }
@@ -161,7 +168,8 @@ class MergeWalk {
   // source's content; the destination is compared with it to count the changes. A source range
   // within the bounds is read for counting but still output whole, by reference.
   Status TakeSourceCounted(std::string_view lo) {
-    if (AtHeaderOf(source_, lo) && source_.range().max_key <= known_until_) {
+    if (AtHeaderOf(source_, lo) && source_.range().max_key <= known_until_ &&
+        CanEmitWhole(source_, dest_)) {
       if (Beyond(dest_, source_.range().max_key)) {
         result_.summary.added += source_.range().count;
         RETURN_IF_ERROR(AddRange(source_.range()));
@@ -297,16 +305,40 @@ class MergeWalk {
     known_until_.assign(until);
   }
 
+  // True when the current range of `it` can go into the output by reference without cutting
+  // a range short: the output so far ends on a boundary, and the range ends on one (it is not
+  // its tree's last range) or no key can follow it (`other` holds none after it).
+  bool CanEmitWhole(const TreeIterator& it, const TreeIterator& other) const {
+    if (!writing_) return true;
+    if (!aligned_) return false;
+    return !it.AtLastRange() || !other.HoldsKeyAfter(it.range().max_key);
+  }
+
   // Output, dropped once a conflict has failed the merge.
-  Status KeepRange(const RangeInfo& range) { return writing_ ? out_.KeepRange(range) : Status(); }
-  Status AddRange(const RangeInfo& range) { return writing_ ? out_.AddRange(range) : Status(); }
+  Status KeepRange(const RangeInfo& range) {
+    if (!writing_) return Status::OK();
+    aligned_ = true;
+    return out_.KeepRange(range);
+  }
+  Status AddRange(const RangeInfo& range) {
+    if (!writing_) return Status::OK();
+    aligned_ = true;
+    return out_.AddRange(range);
+  }
   Status KeepRecord(const TreeIterator& it) {
-    return writing_ ? out_.KeepRecord(it.key(), it.identity(), it.data()) : Status();
+    if (!writing_) return Status::OK();
+    aligned_ = EndsRange(it);
+    return out_.KeepRecord(it.key(), it.identity(), it.data());
   }
   Status AddRecord(const TreeIterator& it) {
-    return writing_ ? out_.AddRecord(it.key(), it.identity(), it.data()) : Status();
+    if (!writing_) return Status::OK();
+    aligned_ = EndsRange(it);
+    return out_.AddRecord(it.key(), it.identity(), it.data());
   }
   Status MarkChanged() { return writing_ ? out_.MarkChanged() : Status(); }
+  static bool EndsRange(const TreeIterator& it) {
+    return it.key() == it.range().max_key && !it.AtLastRange();
+  }
 
   TreeIterator base_;
   TreeIterator source_;
@@ -317,6 +349,7 @@ class MergeWalk {
   Known known_ = Known::kNothing;
   std::string known_until_;
   bool writing_ = true;  // false once a conflict has failed the merge
+  bool aligned_ = true;  // the output so far ends on a range boundary (or is empty)
   bool stop_ = false;    // enough conflicts reported
   // In kDestIsBaseCounted: the source range being read for counting, output whole once left.
   const RangeInfo* whole_ = nullptr;

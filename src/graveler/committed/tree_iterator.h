@@ -33,6 +33,10 @@ class TreeIterator {
   // The current range. REQUIRES: Valid().
   const RangeInfo& range() const { return (*ranges_)[index_]; }
   bool AtLastRange() const { return index_ + 1 == ranges_->size(); }
+  // True when the tree holds a key greater than `key` (wherever the cursor is).
+  bool HoldsKeyAfter(std::string_view key) const {
+    return !ranges_->empty() && ranges_->back().max_key > key;
+  }
   // The record's key, or the range's min_key at a header. REQUIRES: Valid().
   std::string_view key() const { return entered_ ? records_->key() : range().min_key; }
   // REQUIRES: Valid() && !AtHeader().
