@@ -23,6 +23,7 @@ tarn_test(graveler_sst_format_test
 tarn_test(graveler_sst_test
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/sst_range_store_test.cc
+    ${CMAKE_CURRENT_LIST_DIR}/sst_store_integration_test.cc
     ${CMAKE_CURRENT_LIST_DIR}/sst_test_util.cc
   LIBS tarn_graveler_committed_sst)
 

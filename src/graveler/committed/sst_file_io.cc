@@ -130,6 +130,8 @@ Status DownloadFile(block::Adapter& adapter, const block::ObjectPointer& object,
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) return Errno("creating", path);
   Status status = Stream(*reader, fd.get(), path);
+  // Durable before it is renamed into the cache, so a power loss cannot leave a torn file there.
+  if (status.ok() && ::fdatasync(fd.get()) != 0) status = Errno("syncing", path);
   if (status.ok() && fd.Close() != 0) status = Errno("closing", path);
   if (!status.ok()) RemoveFileQuietly(path);
   return status;

@@ -83,7 +83,7 @@ bool DecodeMetaRangeValue(std::string_view value, RangeInfo& range) {
   return DecodeRangeData(value, range).ok();
 }
 
-rocksdb::Options MakeSstOptions(uint64_t block_cache_bytes) {
+rocksdb::Options MakeSstOptions(uint64_t block_cache_bytes, bool compress) {
   rocksdb::BlockBasedTableOptions table;
   table.block_size = 32 << 10;
   table.format_version = 5;
@@ -95,7 +95,7 @@ rocksdb::Options MakeSstOptions(uint64_t block_cache_bytes) {
   }
   rocksdb::Options options;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.compression = rocksdb::kLZ4Compression;
+  options.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
   return options;
 }
 

@@ -37,8 +37,9 @@ void EncodeMetaRangeValue(const RangeInfo& range, std::string& out);
 bool DecodeMetaRangeValue(std::string_view value, RangeInfo& range);
 
 // The RocksDB options range and metarange files are written and read with: bytewise
-// comparator, 32 KiB blocks, LZ4, no filter, `block_cache_bytes` of shared block cache (0: none).
-rocksdb::Options MakeSstOptions(uint64_t block_cache_bytes);
+// comparator, 32 KiB blocks, LZ4 (or no compression), no filter, `block_cache_bytes` of shared
+// block cache (0: none).
+rocksdb::Options MakeSstOptions(uint64_t block_cache_bytes, bool compress);
 
 // Maps a RocksDB status to a tarn Status (Corruption, NotFound, IOError...) with `context`
 // ("reading range file _tarn/<id> of <ns>") before RocksDB's message.

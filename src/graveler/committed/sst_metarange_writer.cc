@@ -1,12 +1,21 @@
-// The SST store's MetaRangeWriter. The calling thread encodes, hashes and appends records to
-// the current range file; an ended range's file is finished and uploaded on the store's task
-// pool, so SST writing, hashing and uploads overlap. The last range is finished on the calling
-// thread inside Finish, while the earlier ones complete.
+// The SST store's MetaRangeWriter, pipelined: the calling thread only checks and copies each
+// record into a chunk of the current range (a few memcpys); the store's task pool turns chunks
+// into the SST file and its id hash, then finishes, names and uploads the file when the range
+// ends. So the caller's own work (reading the base tree and the staged changes) overlaps with
+// SST encoding, hashing and uploads, and several ranges are built at once.
+//
+// Chunk layout, one record after another: u32 key size, u32 value size, u32 identity size,
+// u32 identity offset in the value, the key, then the SST value (lp(identity) || data) so the
+// builder hands RocksDB and the hasher views without copying again.
 #include <rocksdb/env.h>
 #include <rocksdb/sst_file_writer.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,18 +29,40 @@
 namespace tarn::graveler::committed::sst {
 namespace {
 
-// A range file being written.
-struct RangeFile {
-  explicit RangeFile(std::string path) : temp_path(std::move(path)), hasher(FileType::kRange) {}
-  ~RangeFile() {
-    if (writer != nullptr) {
-      writer.reset();  // abandons the unfinished table
+constexpr std::size_t kChunkBytes = 256 << 10;
+// Chunks a writer may have filled but not yet built: bounds its memory (about 4 MiB).
+constexpr int kMaxBufferedChunks = 16;
+constexpr std::size_t kHeaderBytes = 16;
+
+void PutU32(char* p, uint32_t v) { std::memcpy(p, &v, 4); }
+uint32_t GetU32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// One range on its way to storage. The writer thread fills `chunks`; at most one drain task at
+// a time (draining == true) empties them in order.
+struct RangeBuild {
+  RangeInfo* info = nullptr;  // owned by the writer; the drain fills in the id
+
+  std::mutex mu;
+  std::deque<std::string> chunks;
+  bool ended = false;     // the last chunk is queued
+  bool draining = false;  // a drain task is queued or running
+
+  // Touched by the drain task only.
+  std::string temp_path;
+  std::unique_ptr<rocksdb::SstFileWriter> file;
+  std::unique_ptr<FileIdHasher> hasher;
+  Status status;
+
+  ~RangeBuild() {
+    if (file != nullptr) {
+      file.reset();  // abandons the unfinished table
       RemoveFileQuietly(temp_path);
     }
   }
-  std::string temp_path;
-  std::unique_ptr<rocksdb::SstFileWriter> writer;
-  FileIdHasher hasher;
 };
 
 class SstMetaRangeWriter final : public MetaRangeWriter {
@@ -43,7 +74,7 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
         group_(store.pool(), store.options().upload_threads) {}
 
   ~SstMetaRangeWriter() override {
-    cancelled_ = true;  // queued ranges skip their uploads
+    cancelled_ = true;  // queued chunks are dropped and nothing more is uploaded
     (void)group_.Wait();
   }
 
@@ -63,10 +94,7 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
       RETURN_IF_ERROR(StartRange());
       current_info_.min_key.assign(key);
     }
-    EncodeRangeValue(identity, data, value_);
-    rocksdb::Status s = current_->writer->Put(rocksdb::Slice(key.data(), key.size()), value_);
-    if (!s.ok()) return Fail(FromRocks(s, "writing a range file for namespace " + ns_));
-    current_->hasher.Add(key, identity, data);
+    AppendRecord(key, identity, data);
     ++current_info_.count;
     current_info_.estimated_bytes += key.size() + identity.size() + data.size();
     last_key_.assign(key);
@@ -75,6 +103,7 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
                        current_info_.estimated_bytes)) {
       return EndRange();
     }
+    if (chunk_.size() >= kChunkBytes) return PushChunk(/*end=*/false);
     return Status::OK();
   }
 
@@ -101,11 +130,7 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
     RETURN_IF_ERROR(CheckUsable());
     finished_ = true;
     Status status;
-    if (current_ != nullptr) {
-      std::shared_ptr<RangeFile> file = std::move(current_);
-      RangeInfo& info = PushCurrentInfo();
-      status = FinishRange(*file, info);
-    }
+    if (current_ != nullptr) status = EndRange();
     Status pending = group_.Wait();
     if (!status.ok()) return status;
     if (!pending.ok()) return pending;
@@ -120,64 +145,174 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
     return Status::OK();
   }
 
-  // Poisons the writer: later calls return `status`, queued ranges skip their uploads and the
-  // range being written is dropped with its file.
+  // Poisons the writer: later calls return `status`; queued chunks are dropped and nothing more
+  // is uploaded.
   Status Fail(Status status) {
     failed_ = status;
     cancelled_ = true;
-    current_.reset();
     return status;
   }
 
   Status StartRange() {
-    current_ = std::make_shared<RangeFile>(store_.cache().NewTempPath());
-    current_->writer = std::make_unique<rocksdb::SstFileWriter>(
-        rocksdb::EnvOptions(), store_.sst_options(), /*column_family=*/nullptr,
-        /*invalidate_page_cache=*/false);  // the file is read back for the upload
-    rocksdb::Status s = current_->writer->Open(current_->temp_path);
-    if (!s.ok()) {
-      current_.reset();
-      return Fail(FromRocks(s, "creating a range file for namespace " + ns_));
-    }
+    current_ = std::make_shared<RangeBuild>();
     current_info_ = RangeInfo{};
+    TakeChunk();
     return Status::OK();
   }
 
-  RangeInfo& PushCurrentInfo() {
-    current_info_.max_key = last_key_;
-    ranges_.push_back(std::make_unique<RangeInfo>(std::move(current_info_)));
-    current_info_ = RangeInfo{};
-    return *ranges_.back();
+  void AppendRecord(std::string_view key, std::string_view identity, std::string_view data) {
+    char varint[10];
+    std::size_t varint_size = 0;
+    for (uint64_t v = identity.size();; v >>= 7) {
+      if (v < 0x80) {
+        varint[varint_size++] = static_cast<char>(v);
+        break;
+      }
+      varint[varint_size++] = static_cast<char>((v & 0x7f) | 0x80);
+    }
+    const std::size_t value_size = varint_size + identity.size() + data.size();
+    const std::size_t at = chunk_.size();
+    chunk_.resize(at + kHeaderBytes + key.size() + value_size);
+    char* p = chunk_.data() + at;
+    PutU32(p, static_cast<uint32_t>(key.size()));
+    PutU32(p + 4, static_cast<uint32_t>(value_size));
+    PutU32(p + 8, static_cast<uint32_t>(identity.size()));
+    PutU32(p + 12, static_cast<uint32_t>(varint_size));
+    p += kHeaderBytes;
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    std::memcpy(p, varint, varint_size);
+    p += varint_size;
+    std::memcpy(p, identity.data(), identity.size());
+    p += identity.size();
+    std::memcpy(p, data.data(), data.size());
   }
 
-  // Hands the current range to the pool. Reports an earlier range's failure.
-  Status EndRange() {
-    std::shared_ptr<RangeFile> file = std::move(current_);
-    RangeInfo* info = &PushCurrentInfo();
-    group_.Submit([this, file = std::move(file), info]() mutable {
-      Status status = FinishRange(*file, *info);
-      file.reset();
-      return status;
-    });
+  // Takes an empty chunk buffer, reusing a drained one when there is one.
+  void TakeChunk() {
+    std::lock_guard lock(chunks_mu_);
+    if (!free_chunks_.empty()) {
+      chunk_ = std::move(free_chunks_.back());
+      free_chunks_.pop_back();
+    } else {
+      chunk_ = std::string();
+      chunk_.reserve(kChunkBytes + (kChunkBytes >> 2));
+    }
+    chunk_.clear();
+  }
+
+  void GiveBackChunk(std::string chunk) {
+    std::lock_guard lock(chunks_mu_);
+    --buffered_;
+    if (free_chunks_.size() < kMaxBufferedChunks) free_chunks_.push_back(std::move(chunk));
+    chunk_drained_.notify_all();
+  }
+
+  // Queues the current chunk for the current range, scheduling its drain if none is pending.
+  Status PushChunk(bool end) {
+    {
+      std::unique_lock lock(chunks_mu_);
+      chunk_drained_.wait(lock, [&] { return buffered_ < kMaxBufferedChunks; });
+      ++buffered_;
+    }
+    RangeBuild& build = *current_;
+    bool schedule;
+    {
+      std::lock_guard lock(build.mu);
+      build.chunks.push_back(std::move(chunk_));
+      build.ended = end;
+      schedule = !build.draining;
+      build.draining = true;
+    }
+    if (schedule) {
+      group_.Submit([this, build = current_] { return Drain(*build); });
+    }
+    if (end) {
+      current_.reset();
+    } else {
+      TakeChunk();
+    }
     Status earlier = group_.first_error();
     if (!earlier.ok()) return Fail(std::move(earlier));
     return Status::OK();
   }
 
-  // Completes the file, names it and publishes it. Runs on a pool thread or in Finish.
-  Status FinishRange(RangeFile& file, RangeInfo& info) {
-    rocksdb::Status s = file.writer->Finish();
-    file.writer.reset();
+  // Ends the current range: its description joins the metarange, its last chunk the queue.
+  Status EndRange() {
+    current_info_.max_key = last_key_;
+    ranges_.push_back(std::make_unique<RangeInfo>(std::move(current_info_)));
+    current_info_ = RangeInfo{};
+    current_->info = ranges_.back().get();
+    return PushChunk(/*end=*/true);
+  }
+
+  // Builds queued chunks of `build` in order; on its last chunk finishes and publishes the
+  // file. Runs on the pool, one drain per range at a time.
+  Status Drain(RangeBuild& build) {
+    for (;;) {
+      std::string chunk;
+      {
+        std::lock_guard lock(build.mu);
+        if (build.chunks.empty()) {
+          if (!build.ended) {
+            build.draining = false;
+            return Status::OK();
+          }
+          break;
+        }
+        chunk = std::move(build.chunks.front());
+        build.chunks.pop_front();
+      }
+      if (build.status.ok() && !cancelled_) build.status = Build(build, chunk);
+      GiveBackChunk(std::move(chunk));
+    }
+    if (!build.status.ok()) return build.status;
+    if (cancelled_) return Status::Cancelled("the metarange writer failed or was abandoned");
+    return Publish(build);
+  }
+
+  Status Build(RangeBuild& build, std::string_view chunk) {
+    if (build.file == nullptr) {
+      build.temp_path = store_.cache().NewTempPath();
+      build.file = std::make_unique<rocksdb::SstFileWriter>(
+          rocksdb::EnvOptions(), store_.sst_options(), /*column_family=*/nullptr,
+          /*invalidate_page_cache=*/false);  // the file is read back for the upload
+      build.hasher = std::make_unique<FileIdHasher>(FileType::kRange);
+      rocksdb::Status s = build.file->Open(build.temp_path);
+      if (!s.ok()) {
+        build.file.reset();
+        return FromRocks(s, "creating a range file for namespace " + ns_);
+      }
+    }
+    const char* p = chunk.data();
+    const char* end = p + chunk.size();
+    while (p < end) {
+      const uint32_t key_size = GetU32(p);
+      const uint32_t value_size = GetU32(p + 4);
+      const uint32_t identity_size = GetU32(p + 8);
+      const uint32_t varint_size = GetU32(p + 12);
+      p += kHeaderBytes;
+      const std::string_view key(p, key_size);
+      const std::string_view value(p + key_size, value_size);
+      p += key_size + value_size;
+      rocksdb::Status s = build.file->Put(rocksdb::Slice(key.data(), key.size()),
+                                          rocksdb::Slice(value.data(), value.size()));
+      if (!s.ok()) return FromRocks(s, "writing a range file for namespace " + ns_);
+      build.hasher->Add(key, value.substr(varint_size, identity_size),
+                        value.substr(varint_size + identity_size));
+    }
+    return Status::OK();
+  }
+
+  Status Publish(RangeBuild& build) {
+    rocksdb::Status s = build.file->Finish();
+    build.file.reset();
     if (!s.ok()) {
-      RemoveFileQuietly(file.temp_path);
+      RemoveFileQuietly(build.temp_path);
       return FromRocks(s, "finishing a range file for namespace " + ns_);
     }
-    info.id = file.hasher.Finish();
-    if (cancelled_) {
-      RemoveFileQuietly(file.temp_path);
-      return Status::Cancelled("the metarange writer failed or was abandoned");
-    }
-    return store_.Publish(adapter_, ns_, FileType::kRange, info.id, file.temp_path);
+    build.info->id = build.hasher->Finish();
+    return store_.Publish(adapter_, ns_, FileType::kRange, build.info->id, build.temp_path);
   }
 
   Result<MetaRangeId> WriteMetaRange() {
@@ -188,14 +323,15 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
     auto ranges = std::make_shared<MetaRange>();
     ranges->reserve(ranges_.size());
     std::string data;
+    std::string value;
     for (const std::unique_ptr<RangeInfo>& range : ranges_) {
       if (!s.ok()) break;
       data = EncodeRangeData(*range);
-      value_.clear();
-      PutVarint(value_, range->id.size());
-      value_.append(range->id);
-      value_.append(data);
-      s = writer.Put(range->max_key, value_);
+      value.clear();
+      PutVarint(value, range->id.size());
+      value.append(range->id);
+      value.append(data);
+      s = writer.Put(range->max_key, value);
       hasher.Add(range->max_key, range->id, data);
       ranges->push_back(std::move(*range));
     }
@@ -214,16 +350,24 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
   block::Adapter& adapter_;
   const std::string ns_;
 
+  // The writer thread's state.
   std::string last_key_;
   bool has_last_ = false;
-  std::string value_;  // reused for every record
-  std::shared_ptr<RangeFile> current_;
+  std::shared_ptr<RangeBuild> current_;
   RangeInfo current_info_;  // min_key, count and bytes of the range being written
-  // Every range in order; pool tasks fill in the ids of the ones they finish.
+  std::string chunk_;       // the current range's chunk being filled
+  // Every range in order; drains fill in the ids of the ones they build.
   std::vector<std::unique_ptr<RangeInfo>> ranges_;
   bool finished_ = false;
   Status failed_;
+
+  // Shared with the drains.
   std::atomic<bool> cancelled_{false};
+  std::mutex chunks_mu_;
+  std::condition_variable chunk_drained_;
+  int buffered_ = 0;  // chunks queued or being built
+  std::vector<std::string> free_chunks_;
+
   TaskGroup group_;  // last: destroyed (after waiting for its tasks) before the rest
 };
 

@@ -39,8 +39,13 @@ uint64_t EstimatedSize(const MetaRange& ranges) {
 // A range's records. Keeps its reader alive; decodes each value in place.
 class RangeIterator final : public ValueIterator {
  public:
-  RangeIterator(std::shared_ptr<rocksdb::SstFileReader> reader, std::string name)
-      : reader_(std::move(reader)), name_(std::move(name)) {
+  RangeIterator(SstStore& store, std::shared_ptr<rocksdb::SstFileReader> reader,
+                std::string_view ns, std::string_view id)
+      : store_(store),
+        reader_(std::move(reader)),
+        ns_(ns),
+        id_(id),
+        name_(DescribeFile(FileType::kRange, id, ns)) {
     rocksdb::ReadOptions read_options;
     read_options.verify_checksums = true;
     iter_.reset(reader_->NewIterator(read_options));
@@ -70,7 +75,7 @@ class RangeIterator final : public ValueIterator {
   void Load() {
     valid_ = iter_->Valid();
     if (!valid_) {
-      if (!iter_->status().ok()) status_ = FromRocks(iter_->status(), "reading " + name_);
+      if (!iter_->status().ok()) Failed(FromRocks(iter_->status(), "reading " + name_));
       return;
     }
     const rocksdb::Slice k = iter_->key();
@@ -78,13 +83,22 @@ class RangeIterator final : public ValueIterator {
     key_ = std::string_view(k.data(), k.size());
     if (!DecodeRangeValue(std::string_view(v.data(), v.size()), identity_, data_)) {
       valid_ = false;
-      status_ = Status::Corruption("reading " + name_ + ": malformed value at key \"" +
-                                   EscapeBytes(key_) + "\"");
+      Failed(Status::Corruption("reading " + name_ + ": malformed value at key \"" +
+                                EscapeBytes(key_) + "\""));
     }
   }
 
+  void Failed(Status status) {
+    // A damaged cached file: the next open fetches it again.
+    if (status.code() == StatusCode::kCorruption) store_.ForgetDamaged(ns_, id_);
+    status_ = std::move(status);
+  }
+
+  SstStore& store_;
   // Declared before iter_: the iterator must go first.
   std::shared_ptr<rocksdb::SstFileReader> reader_;
+  const std::string ns_;
+  const std::string id_;
   const std::string name_;
   std::unique_ptr<rocksdb::Iterator> iter_;
   bool valid_ = false;
@@ -108,7 +122,7 @@ SstStore::SstStore(block::Registry& registry, const SstRangeStoreOptions& option
                    std::unique_ptr<RangeCache> cache)
     : registry_(registry),
       options_(options),
-      sst_options_(MakeSstOptions(options.block_cache_bytes)),
+      sst_options_(MakeSstOptions(options.block_cache_bytes, options.compress)),
       cache_(std::move(cache)),
       empty_(std::make_shared<const MetaRange>()),
       metaranges_(options.metarange_cache_bytes),
@@ -125,8 +139,12 @@ Result<std::shared_ptr<const MetaRange>> SstStore::ReadMetaRange(std::string_vie
   if (auto hit = metaranges_.Get(key)) return *std::move(hit);
   ASSIGN_OR_RETURN(block::Adapter * adapter, registry_.ForNamespace(ns));
   ASSIGN_OR_RETURN(Reader reader, OpenFile(*adapter, ns, id, FileType::kMetaRange));
-  ASSIGN_OR_RETURN(std::shared_ptr<const MetaRange> ranges, ParseMetaRange(*reader, ns, id));
-  metaranges_.Put(key, ranges, EstimatedSize(*ranges));
+  Result<std::shared_ptr<const MetaRange>> ranges = ParseMetaRange(*reader, ns, id);
+  if (!ranges.ok()) {
+    if (ranges.status().code() == StatusCode::kCorruption) cache_->Remove(ns, id);
+    return ranges;
+  }
+  metaranges_.Put(key, *ranges, EstimatedSize(**ranges));
   return ranges;
 }
 
@@ -163,8 +181,7 @@ Result<std::unique_ptr<ValueIterator>> SstStore::OpenRange(std::string_view ns,
     ASSIGN_OR_RETURN(reader, OpenFile(*adapter, ns, range.id, FileType::kRange));
     readers_.Put(key, *reader, 1);
   }
-  auto it = std::make_unique<RangeIterator>(*std::move(reader),
-                                            DescribeFile(FileType::kRange, range.id, ns));
+  auto it = std::make_unique<RangeIterator>(*this, *std::move(reader), ns, range.id);
   it->SeekToFirst();
   return std::unique_ptr<ValueIterator>(std::move(it));
 }
@@ -275,6 +292,11 @@ Status SstStore::Publish(block::Adapter& adapter, std::string_view ns, FileType 
     return status.WithContext("uploading " + DescribeFile(type, id, ns));
   }
   return cache_->Insert(ns, id, temp_path);
+}
+
+void SstStore::ForgetDamaged(std::string_view ns, std::string_view id) {
+  readers_.Erase(LruKey(ns, id));
+  cache_->Remove(ns, id);
 }
 
 void SstStore::RememberMetaRange(std::string_view ns, const std::string& id,

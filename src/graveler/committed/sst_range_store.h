@@ -53,6 +53,9 @@ struct SstRangeStoreOptions {
   uint64_t block_cache_bytes = 32ull << 20;
   // Hash every downloaded file's records back to its id before caching it.
   bool verify_downloads = true;
+  // LZ4 on written files' blocks: files about a third smaller on typical entries, for about
+  // 0.3 us of CPU per record. Readers handle both; ids do not depend on it.
+  bool compress = true;
 };
 
 // Builds the store; `registry` must outlive it.

@@ -43,6 +43,8 @@ class SstStore final : public RangeStore {
   // then moves it into the cache. The temp file is gone afterwards, whatever happened.
   Status Publish(block::Adapter& adapter, std::string_view ns, FileType type, const std::string& id,
                  const std::string& temp_path);
+  // Drops the open reader and the cached file of (ns, id), found damaged while reading.
+  void ForgetDamaged(std::string_view ns, std::string_view id);
   // Keeps a metarange just written, so that reading it back parses nothing.
   void RememberMetaRange(std::string_view ns, const std::string& id,
                          std::shared_ptr<const MetaRange> ranges);

@@ -6,6 +6,11 @@
 
 namespace tarn::graveler::committed::testing {
 
+void VectorValueIterator::SeekGE(std::string_view key) {
+  pos_ = 0;
+  while (pos_ < records_.size() && records_[pos_].key < key) ++pos_;
+}
+
 std::vector<Record> MakeRecords(int n) {
   std::vector<Record> records;
   records.reserve(n);
