@@ -2,20 +2,25 @@
 // repository's storage namespace under "_tarn/<id>", read through a local, size-bounded cache
 // of files (range_cache.h). The format is docs/range_format.md.
 //
-// Writing: a MetaRangeWriter writes each range to a file in the cache's workspace while hashing
-// its records; an ended range is finished, named and uploaded on a small shared pool of
-// `upload_threads` threads while the writer goes on, at most `upload_threads` ranges of one
-// writer in flight. Finish waits for them, then writes and uploads the metarange; any upload
-// error surfaces from AddRecord/AddRange or Finish, and a failed writer never writes its
-// metarange. A file whose id the cache already holds for the namespace is not uploaded again.
-// Written files enter the cache, so reading a tree just written downloads nothing.
+// Writing is pipelined: MetaRangeWriter::AddRecord checks the record and copies it into a chunk
+// of the current range; a small pool of `upload_threads` threads, shared by all writers, turns
+// chunks into the range's SST file (in the cache's workspace) and its id hash, then finishes,
+// names and uploads the file when the range ends. The caller's own work thus overlaps with SST
+// encoding, hashing and uploads, and several ranges are built at once; a writer holds at most
+// about 4 MiB of chunks and `upload_threads` tasks in flight. Finish waits for its ranges, then
+// writes and uploads the metarange; any error surfaces from AddRecord/AddRange or Finish, and a
+// failed writer never writes its metarange. A file whose id the cache already holds for the
+// namespace is not uploaded again. Written files enter the cache, so reading a tree just
+// written downloads nothing.
 //
 // Reading: ReadMetaRange parses a metarange once and keeps it in an in-memory LRU
 // (`metarange_cache_bytes`). OpenRange returns an iterator positioned at the range's first
 // record; open SST readers are kept in an LRU of `max_open_files`, shared by iterators, so an
 // iterator stays valid after its reader leaves the LRU. A missing file is downloaded once
 // (concurrent misses wait for that download) and, with `verify_downloads`, its records are
-// hashed back to its id before it enters the cache.
+// hashed back to its id before it enters the cache. A cached file found damaged (it does not
+// open, or a block fails its checksum while reading) is reported as Corruption and dropped, so
+// the next open fetches it again.
 //
 // Errors (beyond RangeStore's contract): InvalidArgument for an id that is not 64 lowercase hex
 // or a namespace no registered adapter serves; NotFound naming the file and the namespace when a
@@ -53,7 +58,7 @@ struct SstRangeStoreOptions {
   uint64_t block_cache_bytes = 32ull << 20;
   // Hash every downloaded file's records back to its id before caching it.
   bool verify_downloads = true;
-  // LZ4 on written files' blocks: files about a third smaller on typical entries, for about
+  // LZ4 on written files' blocks: about 40% smaller files on catalog-like entries, for about
   // 0.3 us of CPU per record. Readers handle both; ids do not depend on it.
   bool compress = true;
 };
