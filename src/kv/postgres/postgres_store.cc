@@ -53,7 +53,11 @@ Status CheckValue(std::string_view value) {
   return Status::OK();
 }
 
-Param P(std::string_view bytes) { return Param{bytes.data(), static_cast<int>(bytes.size())}; }
+// libpq sends a null pointer as SQL NULL, so an empty view without storage (a default
+// std::string_view) must still point somewhere to stay an empty value.
+Param P(std::string_view bytes) {
+  return Param{bytes.data() != nullptr ? bytes.data() : "", static_cast<int>(bytes.size())};
+}
 
 std::string_view Field(const PGresult* r, int row, int column) {
   return {PQgetvalue(r, row, column), static_cast<std::size_t>(PQgetlength(r, row, column))};

@@ -91,6 +91,19 @@ TEST_P(StoreConformanceTest, EmptyValueIsDistinctFromAbsent) {
   EXPECT_EQ(ScanKeys(*store_, "p"), std::vector<std::string>{"empty"});
 }
 
+TEST_P(StoreConformanceTest, EmptyValueWithoutStorageIsStillAValue) {
+  // A default-constructed view has a null data pointer; it is an empty value all the same.
+  ASSERT_TRUE(store_->Set("p", "nullview", std::string_view()).ok());
+  ASSERT_TRUE(store_->SetIf("p", "nullview2", std::string_view(), Predicate::Absent()).ok());
+  const KeyValue batch[] = {{"nullview3", ""}};
+  ASSERT_TRUE(store_->SetBatch("p", batch).ok());
+  for (const char* key : {"nullview", "nullview2", "nullview3"}) {
+    auto item = store_->Get("p", key);
+    ASSERT_TRUE(item.ok()) << key << ": " << item.status().ToString();
+    EXPECT_EQ(item->value, "");
+  }
+}
+
 TEST_P(StoreConformanceTest, EmptyPartitionOrKeyIsInvalidArgument) {
   EXPECT_EQ(store_->Set("", "a", "1").code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->Set("p", "", "1").code(), StatusCode::kInvalidArgument);
