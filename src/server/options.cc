@@ -27,6 +27,26 @@ const ConfigSchema& ServerConfigSchema() {
            "Give up connecting to PostgreSQL after this long", {}});
     s.Add({"kv.postgres.statement_timeout", ConfigType::kDuration, "60s",
            "Abort a statement that runs longer than this (0 disables)", {}});
+    s.Add({"blockstore.local.path", ConfigType::kString, "",
+           "Directory holding local://name storage namespaces (default <data_dir>/objects)", {}});
+    s.Add({"blockstore.local.allowed_prefixes", ConfigType::kString, "",
+           "Comma-separated absolute directories where local:///abs/path namespaces may live",
+           {}});
+    s.Add({"blockstore.s3.endpoint", ConfigType::kString, "",
+           "S3 endpoint URL for s3:// namespaces (empty: AWS)", {}});
+    s.Add({"blockstore.s3.region", ConfigType::kString, "",
+           "S3 region (empty: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)", {}});
+    s.Add({"blockstore.s3.access_key_id", ConfigType::kString, "",
+           "S3 access key id (empty: AWS_ACCESS_KEY_ID or the AWS credentials file)", {}});
+    s.Add({"blockstore.s3.secret_access_key", ConfigType::kString, "",
+           "S3 secret access key (empty: AWS_SECRET_ACCESS_KEY or the AWS credentials file)",
+           {}});
+    s.Add({"blockstore.s3.force_path_style", ConfigType::kBool, "false",
+           "Address buckets as endpoint/bucket instead of bucket.endpoint (MinIO, s3rver)", {}});
+    s.Add({"cache.dir", ConfigType::kString, "",
+           "Local cache of immutable range files (default <data_dir>/cache)", {}});
+    s.Add({"cache.size_bytes", ConfigType::kInt, "1073741824",
+           "Size bound of the range file cache in bytes", {}});
     return s;
   }();
   return schema;
@@ -59,6 +79,30 @@ Result<ServerOptions> ServerOptionsFromConfig(const Config& config) {
                                    config.Source("kv.postgres.max_connections") +
                                    ") must be at least 1");
   }
+  o.blockstore.local_path = config.GetString("blockstore.local.path");
+  if (o.blockstore.local_path.empty()) o.blockstore.local_path = o.data_dir + "/objects";
+  const std::string prefixes = config.GetString("blockstore.local.allowed_prefixes");
+  for (std::size_t start = 0; start < prefixes.size();) {
+    std::size_t comma = prefixes.find(',', start);
+    if (comma == std::string::npos) comma = prefixes.size();
+    std::string prefix = prefixes.substr(start, comma - start);
+    if (!prefix.empty()) o.blockstore.local_allowed_prefixes.push_back(std::move(prefix));
+    start = comma + 1;
+  }
+  o.blockstore.s3_endpoint = config.GetString("blockstore.s3.endpoint");
+  o.blockstore.s3_region = config.GetString("blockstore.s3.region");
+  o.blockstore.s3_access_key_id = config.GetString("blockstore.s3.access_key_id");
+  o.blockstore.s3_secret_access_key = config.GetString("blockstore.s3.secret_access_key");
+  o.blockstore.s3_force_path_style = config.GetBool("blockstore.s3.force_path_style");
+  o.cache.dir = config.GetString("cache.dir");
+  if (o.cache.dir.empty()) o.cache.dir = o.data_dir + "/cache";
+  const int64_t cache_size = config.GetInt("cache.size_bytes");
+  if (cache_size < (16 << 20)) {
+    return Status::InvalidArgument("configuration key 'cache.size_bytes' (from " +
+                                   config.Source("cache.size_bytes") +
+                                   ") must be at least 16777216 (16 MiB)");
+  }
+  o.cache.size_bytes = static_cast<uint64_t>(cache_size);
   return o;
 }
 

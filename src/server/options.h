@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "common/config.h"
 #include "common/logging.h"
@@ -21,12 +22,29 @@ struct KvOptions {
   std::chrono::milliseconds postgres_statement_timeout{60000};
 };
 
+struct BlockstoreOptions {
+  std::string local_path;                     // resolved: <data_dir>/objects when not set
+  std::vector<std::string> local_allowed_prefixes;
+  std::string s3_endpoint;                    // empty: AWS
+  std::string s3_region;                      // empty: AWS_REGION / AWS_DEFAULT_REGION
+  std::string s3_access_key_id;               // empty: environment or credentials file
+  std::string s3_secret_access_key;
+  bool s3_force_path_style = false;
+};
+
+struct CacheOptions {
+  std::string dir;  // resolved: <data_dir>/cache when not set
+  uint64_t size_bytes = 1ull << 30;
+};
+
 struct ServerOptions {
   std::string listen_address = "127.0.0.1:8000";
   std::string data_dir = "./tarn-data";
   bool quickstart = false;
   LogOptions log;
   KvOptions kv;
+  BlockstoreOptions blockstore;
+  CacheOptions cache;
 };
 
 // Every configuration key tarn serve and tarn kv understand.

@@ -20,6 +20,31 @@ TEST(ServerOptionsTest, DefaultsAreTheEmbeddedStoreOnLoopback) {
   EXPECT_FALSE(o->kv.rocksdb_sync);
 }
 
+TEST(ServerOptionsTest, StorageAndCacheDefaultUnderTheDataDir) {
+  auto o = LoadServerOptions({}, {{"TARN_DATA_DIR", "/srv/tarn"}});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->blockstore.local_path, "/srv/tarn/objects");
+  EXPECT_EQ(o->cache.dir, "/srv/tarn/cache");
+  EXPECT_EQ(o->cache.size_bytes, 1ull << 30);
+  EXPECT_TRUE(o->blockstore.local_allowed_prefixes.empty());
+}
+
+TEST(ServerOptionsTest, AllowedPrefixesAreCommaSeparated) {
+  auto o = LoadServerOptions(
+      {}, {{"TARN_BLOCKSTORE_LOCAL_ALLOWED_PREFIXES", "/data/a,/data/b,"},
+           {"TARN_CACHE_SIZE_BYTES", "104857600"}});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->blockstore.local_allowed_prefixes,
+            (std::vector<std::string>{"/data/a", "/data/b"}));
+  EXPECT_EQ(o->cache.size_bytes, 104857600u);
+}
+
+TEST(ServerOptionsTest, TinyCacheIsRefusedNamingTheKey) {
+  auto o = LoadServerOptions({}, {{"TARN_CACHE_SIZE_BYTES", "1000"}});
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("cache.size_bytes"), std::string_view::npos);
+}
+
 TEST(ServerOptionsTest, FlagsBeatEnvironmentWhichBeatsTheFile) {
   auto dir = std::filesystem::temp_directory_path() / ("tarn-options-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);

@@ -11,6 +11,7 @@
 #include "common/logging.h"
 #include "http/server.h"
 #include "kv/schema.h"
+#include "server/engine.h"
 #include "server/lease.h"
 #include "server/routes.h"
 #include "server/store_factory.h"
@@ -34,14 +35,20 @@ std::string HostName() {
   return buf;
 }
 
-void PrintBanner(const ServerOptions& options, uint16_t port, const std::string& host) {
+void PrintBanner(const ServerOptions& options, const Engine& engine, uint16_t port,
+                 const std::string& host) {
   std::string base = "http://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" +
                      std::to_string(port);
   std::cout << "tarn is serving on " << base << "\n"
             << "  metadata store : " << DescribeStore(options.kv) << "\n"
-            << "  data directory : " << std::filesystem::absolute(options.data_dir).string()
+            << "  data directory : " << std::filesystem::absolute(options.data_dir).lexically_normal().string()
             << "\n"
-            << "  health check   : curl " << base << "/_health\n"
+            << "  range cache    : " << std::filesystem::absolute(options.cache.dir).lexically_normal().string()
+            << "\n";
+  for (const auto& line : engine.storage_description()) {
+    std::cout << "  object storage : " << line << "\n";
+  }
+  std::cout << "  health check   : curl " << base << "/_health\n"
             << "Stop it with Ctrl-C (graceful shutdown).\n"
             << std::flush;
 }
@@ -78,6 +85,9 @@ int RunServe(const ConfigFlags& flags) {
   auto schema = kv::EnsureSchema(**store, kv::ProductionSchema(), clock, **logger);
   if (!schema.ok()) return fail(schema.status());
 
+  auto engine = BuildEngine(*options, **store, clock, ProcessEnvironment());
+  if (!engine.ok()) return fail(engine.status().WithContext("starting the versioning engine"));
+
   http::ServerOptions http_options;
   Status s = http::ParseListenAddress(options->listen_address, &http_options.host,
                                       &http_options.port);
@@ -95,7 +105,7 @@ int RunServe(const ConfigFlags& flags) {
   if (!server.ok()) return fail(server.status());
   (*logger)->info("listening on {}:{} with {}", http_options.host, (*server)->port(),
                   DescribeStore(options->kv));
-  PrintBanner(*options, (*server)->port(), http_options.host);
+  PrintBanner(*options, **engine, (*server)->port(), http_options.host);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -103,6 +113,7 @@ int RunServe(const ConfigFlags& flags) {
                   signal_number == SIGINT ? "SIGINT" : "SIGTERM", kShutdownDeadline.count() / 1000);
   (*server)->Shutdown(kShutdownDeadline);
   server->reset();
+  engine->reset();
   lease->reset();
   store->reset();
   (*logger)->info("stopped");
