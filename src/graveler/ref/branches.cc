@@ -7,12 +7,13 @@
 namespace tarn::graveler::ref {
 namespace {
 
-std::string BranchName(const Repository& repo, std::string_view id) {
-  return "branch '" + EscapeBytes(id) + "' in " + RepoName(repo);
+// "branch 'b' <what> in repository 'r'".
+std::string AboutBranch(const Repository& repo, std::string_view id, std::string_view what) {
+  return "branch '" + EscapeBytes(id) + "' " + std::string(what) + " in " + RepoName(repo);
 }
 
-std::string TagName(const Repository& repo, std::string_view id) {
-  return "tag '" + EscapeBytes(id) + "' in " + RepoName(repo);
+std::string AboutTag(const Repository& repo, std::string_view id, std::string_view what) {
+  return "tag '" + EscapeBytes(id) + "' " + std::string(what) + " in " + RepoName(repo);
 }
 
 Status ValidateBranchRecord(const Branch& branch) {
@@ -31,7 +32,7 @@ Result<std::pair<Branch, kv::Predicate>> RefManager::Impl::GetBranchForUpdate(
   RETURN_IF_ERROR(ValidateBranchId(id));
   auto item = store_.Get(RefsPartition(repo), KeyOf(kBranchKeyPrefix, id));
   if (!item.ok()) {
-    if (item.status().IsNotFound()) return Status::NotFound(BranchName(repo, id) + " not found");
+    if (item.status().IsNotFound()) return Status::NotFound(AboutBranch(repo, id, "not found"));
     return std::move(item).status();
   }
   ASSIGN_OR_RETURN(Branch branch, DecodeBranch(item->value));
@@ -48,7 +49,7 @@ Status RefManager::Impl::CreateBranch(const Repository& repo, const Branch& bran
   Status s = store_.SetIf(RefsPartition(repo), KeyOf(kBranchKeyPrefix, branch.id),
                           EncodeBranch(branch), kv::Predicate::Absent());
   if (s.IsPreconditionFailed()) {
-    return Status::AlreadyExists(BranchName(repo, branch.id) + " already exists");
+    return Status::AlreadyExists(AboutBranch(repo, branch.id, "already exists"));
   }
   return s;
 }
@@ -59,8 +60,8 @@ Status RefManager::Impl::UpdateBranch(const Repository& repo, const Branch& bran
   Status s = store_.SetIf(RefsPartition(repo), KeyOf(kBranchKeyPrefix, branch.id),
                           EncodeBranch(branch), predicate);
   if (s.IsPreconditionFailed()) {
-    return Status::PreconditionFailed(BranchName(repo, branch.id) +
-                                      " changed since it was read; read it again and retry");
+    return Status::PreconditionFailed(AboutBranch(repo, branch.id, "changed since it was read") +
+                                      "; read it again and retry");
   }
   return s;
 }
@@ -82,9 +83,8 @@ Status RefManager::Impl::CreateTag(const Repository& repo, const Tag& tag) {
   Status s = store_.SetIf(RefsPartition(repo), KeyOf(kTagKeyPrefix, tag.id), EncodeTag(tag),
                           kv::Predicate::Absent());
   if (s.IsPreconditionFailed()) {
-    return Status::AlreadyExists(TagName(repo, tag.id) +
-                                 " already exists; tags never move, delete it first to reuse "
-                                 "the name");
+    return Status::AlreadyExists(AboutTag(repo, tag.id, "already exists") +
+                                 "; tags never move, delete it first to reuse the name");
   }
   return s;
 }
@@ -93,7 +93,7 @@ Result<Tag> RefManager::Impl::GetTag(const Repository& repo, std::string_view id
   RETURN_IF_ERROR(ValidateTagId(id));
   auto item = store_.Get(RefsPartition(repo), KeyOf(kTagKeyPrefix, id));
   if (!item.ok()) {
-    if (item.status().IsNotFound()) return Status::NotFound(TagName(repo, id) + " not found");
+    if (item.status().IsNotFound()) return Status::NotFound(AboutTag(repo, id, "not found"));
     return std::move(item).status();
   }
   return DecodeTag(item->value);

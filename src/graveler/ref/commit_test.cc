@@ -1,6 +1,8 @@
 // Commits: content addressing, idempotence, lookups by id and prefix, listing, the cache.
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "graveler/ref/ref_test_util.h"
 
@@ -168,6 +170,38 @@ TEST_P(CommitTest, CommitsOfOneRepositoryAreInvisibleToAnother) {
   const CommitId id = Add({root_}, kEpoch + 1, "mine");
   Repository other = NewRepo("other");
   EXPECT_EQ(refs_->GetCommit(other, id).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(CommitTest, ConcurrentReadersAndWritersSeeWholeCommits) {
+  auto chain = Chain(root_, 50, kEpoch + 1, "c");
+  std::vector<Commit> more;
+  for (int i = 0; i < 40; ++i) more.push_back(Build({chain.back()}, kEpoch + 100 + i, "m"));
+  auto cold = NewRefManager(16);  // small cache: reads, inserts and evictions interleave
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 40; i += 4) {
+        if (!cold->AddCommit(repo_, more[i]).ok()) ++errors;
+      }
+      for (int round = 0; round < 3; ++round) {
+        for (std::size_t i = 0; i < chain.size(); ++i) {
+          auto c = cold->GetCommit(repo_, chain[i]);
+          if (!c.ok() || c->id != chain[i] || c->generation != static_cast<int64_t>(i) + 2) {
+            ++errors;
+          }
+        }
+        auto log = cold->Log(repo_, chain.back(), {});
+        int n = 0;
+        if (log.ok()) {
+          for (; (*log)->Valid(); (*log)->Next()) ++n;
+        }
+        if (!log.ok() || n != 51) ++errors;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllStores, CommitTest, ::testing::ValuesIn(AllStoreFactories()),

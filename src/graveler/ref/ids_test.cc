@@ -2,7 +2,9 @@
 // grammar and the commit cache.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
 
 #include "common/hash.h"
 #include "graveler/ref/commit_cache.h"
@@ -248,6 +250,33 @@ TEST(CommitCache, ZeroCapacityCachesNothing) {
   CommitCache cache(0);
   cache.Insert("r", "u", CachedCommit('a'));
   EXPECT_EQ(cache.Find("r", "u", std::string(64, 'a')), nullptr);
+}
+
+TEST(CommitCache, ConcurrentFindsAndInsertsStayConsistent) {
+  CommitCache cache(100);  // far fewer entries than ids: constant eviction
+  std::vector<std::shared_ptr<const Commit>> commits;
+  for (int i = 0; i < 1000; ++i) {
+    auto c = std::make_shared<Commit>();
+    c->id = Sha256Hex(std::to_string(i));
+    c->generation = i;
+    commits.push_back(c);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        for (int i = t; i < 1000; i += 3) {
+          cache.Insert("r", "u", commits[i]);
+          auto hit = cache.Find("r", "u", commits[(i * 7) % 1000]->id);
+          if (hit != nullptr && hit->generation != (i * 7) % 1000) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_LE(cache.size(), 100u + 16u);
 }
 
 // --- commit sets ---
