@@ -23,9 +23,9 @@ std::string_view StrategyName(MergeStrategy s) {
 
 Status ConflictStatus(std::string_view what, const committed::MergeResult& result) {
   std::string msg = std::string(what) + ": " + std::to_string(result.conflicts.size()) +
-                    (result.more_conflicts ? "+" : "") + " conflicting path(s), e.g. '" +
-                    result.conflicts.front() +
-                    "'; choose a strategy (dest-wins or source-wins) or resolve them";
+                    (result.more_conflicts ? "+" : "") + " conflicting path(s)";
+  if (!result.conflicts.empty()) msg += ", e.g. '" + result.conflicts.front() + "'";
+  msg += "; choose a strategy (dest-wins or source-wins) or resolve them";
   return Status::Conflict(msg);
 }
 
@@ -81,7 +81,7 @@ Result<MergeOutcome> Graveler::Merge(const Repository& repo, std::string_view de
     options.strategy = params.strategy;
     ASSIGN_OR_RETURN(auto merged, committed_.Merge(repo.storage_namespace, base.metarange_id,
                                                    src.metarange_id, head.metarange_id, options));
-    if (!merged.conflicts.empty()) {
+    if (merged.has_conflicts) {
       if (conflicts != nullptr) {
         conflicts->paths = merged.conflicts;
         conflicts->more = merged.more_conflicts;
@@ -119,6 +119,7 @@ Result<MergeConflicts> Graveler::ListMergeConflicts(const Repository& repo,
   committed::MergeOptions options;
   options.max_conflicts = amount;
   options.conflicts_after = std::string(after);
+  options.compute_summary = false;
   ASSIGN_OR_RETURN(auto merged, committed_.Merge(repo.storage_namespace, base.metarange_id,
                                                  src.metarange_id, head.metarange_id, options));
   MergeConflicts out;
@@ -157,7 +158,7 @@ Result<Commit> Graveler::ApplyOnBranch(const Repository& repo, std::string_view 
     committed::MergeOptions options;
     ASSIGN_OR_RETURN(auto merged, committed_.Merge(repo.storage_namespace, base, source,
                                                    head.metarange_id, options));
-    if (!merged.conflicts.empty()) {
+    if (merged.has_conflicts) {
       return ConflictStatus(verb + " of " + target.id + " on '" + std::string(branch_id) + "'",
                             merged);
     }
