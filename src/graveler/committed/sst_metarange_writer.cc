@@ -266,8 +266,16 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
       if (build.status.ok() && !cancelled_) build.status = Build(build, chunk);
       GiveBackChunk(std::move(chunk));
     }
-    if (!build.status.ok()) return build.status;
-    if (cancelled_) return Status::Cancelled("the metarange writer failed or was abandoned");
+    if (build.status.ok() && cancelled_) {
+      build.status = Status::Cancelled("the metarange writer failed or was abandoned");
+    }
+    if (!build.status.ok()) {
+      if (build.file != nullptr) {
+        build.file.reset();  // abandons the unfinished table
+        RemoveFileQuietly(build.temp_path);
+      }
+      return build.status;
+    }
     return Publish(build);
   }
 

@@ -46,8 +46,9 @@ void TaskGroup::Submit(std::function<Status()> task) {
     done_.wait(lock, [&] { return in_flight_ < limit_; });
     ++in_flight_;
   }
-  pool_.Submit([this, task = std::move(task)] {
+  pool_.Submit([this, task = std::move(task)]() mutable {
     Status status = task();
+    task = nullptr;  // what the task holds goes before the group counts it done
     std::lock_guard lock(mu_);
     if (!status.ok() && first_error_.ok()) first_error_ = std::move(status);
     --in_flight_;

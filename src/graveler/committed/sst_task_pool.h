@@ -45,7 +45,8 @@ class TaskGroup {
 
   // Queues `task`, first waiting while `limit` tasks of the group are unfinished.
   void Submit(std::function<Status()> task);
-  // Waits for every submitted task; returns the first error any of them returned.
+  // Waits for every submitted task, and for what each task captured to be destroyed; returns
+  // the first error any of them returned.
   Status Wait();
   // The first error so far (OK if none), without waiting.
   Status first_error();
