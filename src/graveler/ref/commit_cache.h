@@ -1,6 +1,6 @@
 // A bounded, thread-safe cache of commits with least-recently-used eviction (approximated by
-// CLOCK), keyed by (repository id, instance uid, commit
-// id) so that a repository created again under the same id never sees the old one's commits.
+// CLOCK), keyed by (repository id, instance uid, commit id) so that a repository created again
+// under the same id never sees the old one's commits.
 //
 // Commits are immutable, so entries are shared read-only (shared_ptr<const Commit>). The cache
 // is split into shards, each under its own mutex; a hit costs two short hashes and one lookup,

@@ -55,6 +55,7 @@ Status CountingStore::Set(std::string_view p, std::string_view k, std::string_vi
 }
 Status CountingStore::SetIf(std::string_view p, std::string_view k, std::string_view v,
                             const kv::Predicate& predicate) {
+  if (before_set_if) RETURN_IF_ERROR(before_set_if(p, k));
   return inner_->SetIf(p, k, v, predicate);
 }
 Status CountingStore::Delete(std::string_view p, std::string_view k) {

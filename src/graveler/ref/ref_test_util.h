@@ -16,7 +16,7 @@
 
 namespace tarn::graveler::ref::testing {
 
-// Forwards every call to `inner` and counts the reads.
+// Forwards every call to `inner` and counts the reads; can inject a step before SetIf.
 class CountingStore final : public kv::Store {
  public:
   explicit CountingStore(std::unique_ptr<kv::Store> inner) : inner_(std::move(inner)) {}
@@ -32,6 +32,9 @@ class CountingStore final : public kv::Store {
                                              const kv::ScanOptions& options) override;
   Status DeletePartition(std::string_view p) override;
   Result<std::vector<std::string>> ListPartitions() override;
+
+  // Runs before every SetIf; a non-OK status fails the SetIf without reaching the store.
+  std::function<Status(std::string_view partition, std::string_view key)> before_set_if;
 
   // Get calls, plus Scan calls, plus records returned by scans.
   uint64_t reads() const { return gets_ + scans_ + scanned_records_; }

@@ -89,12 +89,19 @@ Result<Repository> RefManager::Impl::CreateRepository(const Repository& request,
   commit.generation = 1;
   commit.id = ComputeCommitId(commit);
 
-  // The partition is new (fresh instance uid), so nothing else writes into it.
+  // The partition is new (fresh instance uid), so nothing else writes into it, and until the
+  // record exists nothing reads it: on failure it can go.
   const std::string partition = RefsPartition(repo);
-  RETURN_IF_ERROR(StoreCommit(repo, partition, commit));
   const Branch branch{repo.default_branch, commit.id, staging_token, {}};
-  RETURN_IF_ERROR(store_.SetIf(partition, KeyOf(kBranchKeyPrefix, branch.id), EncodeBranch(branch),
-                               kv::Predicate::Absent()));
+  Status refs = StoreCommit(repo, partition, commit);
+  if (refs.ok()) {
+    refs = store_.SetIf(partition, KeyOf(kBranchKeyPrefix, branch.id), EncodeBranch(branch),
+                        kv::Predicate::Absent());
+  }
+  if (!refs.ok()) {
+    (void)store_.DeletePartition(partition);
+    return refs;
+  }
 
   Status s = store_.SetIf(kRepositoriesPartition, KeyOf(kRepositoryKeyPrefix, repo.id),
                           EncodeRepository(repo), kv::Predicate::Absent());

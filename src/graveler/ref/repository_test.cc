@@ -84,6 +84,36 @@ TEST_P(RepositoryTest, CreateRejectsInvalidInput) {
   EXPECT_EQ(refs_->GetRepository("good").status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(RepositoryTest, FailedCreateLeavesNothingBehind) {
+  store_->before_set_if = [](std::string_view, std::string_view key) {
+    return key.starts_with("branches/") ? Status::Unavailable("injected") : Status::OK();
+  };
+  auto repo =
+      refs_->CreateRepository({.id = "repo1", .storage_namespace = "mem://x"}, Commit{}, "t");
+  EXPECT_EQ(repo.status().code(), StatusCode::kUnavailable);
+  auto partitions = store_->ListPartitions();
+  ASSERT_TRUE(partitions.ok());
+  EXPECT_TRUE(partitions->empty()) << partitions->front();
+}
+
+TEST_P(RepositoryTest, LosingTheCreateRaceRemovesTheLosersRefs) {
+  // Another server creates the same repository between our check and our record write.
+  bool raced = false;
+  store_->before_set_if = [this, &raced](std::string_view partition, std::string_view key) {
+    if (partition != "graveler" || raced) return Status::OK();
+    raced = true;
+    Repository winner{.id = "repo1", .storage_namespace = "mem://winner", .instance_uid = "w"};
+    return store_->Set("graveler", key, EncodeRepository(winner));
+  };
+  auto repo =
+      refs_->CreateRepository({.id = "repo1", .storage_namespace = "mem://x"}, Commit{}, "t");
+  EXPECT_EQ(repo.status().code(), StatusCode::kAlreadyExists);
+  auto partitions = store_->ListPartitions();
+  ASSERT_TRUE(partitions.ok());
+  EXPECT_EQ(*partitions, std::vector<std::string>{"graveler"});
+  EXPECT_EQ(refs_->GetRepository("repo1")->storage_namespace, "mem://winner");
+}
+
 TEST_P(RepositoryTest, GetUnknownIsNotFoundNamingIt) {
   auto got = refs_->GetRepository("nope");
   EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
