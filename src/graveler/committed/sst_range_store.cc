@@ -24,7 +24,7 @@ std::string LruKey(std::string_view ns, std::string_view id) {
 }
 
 Status BadId(std::string_view what, std::string_view id) {
-  return Status::InvalidArgument(std::string(what) + " id \"" + std::string(id.substr(0, 80)) +
+  return Status::InvalidArgument(std::string(what) + " id \"" + EscapeBytes(id) +
                                  "\" is not 64 lowercase hex characters");
 }
 
