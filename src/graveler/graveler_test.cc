@@ -97,6 +97,8 @@ TEST_P(GravelerTest, NewRepositoryHasAnInitialCommitOnItsDefaultBranch) {
   EXPECT_EQ(initial.generation, 1);
   EXPECT_EQ(initial.metarange_id, "");
   EXPECT_TRUE(Contents("main").empty());
+  // Staging tokens carry the repository's instance uid, so its tokens can be found.
+  EXPECT_EQ(main.staging_token.rfind(repo_.instance_uid + "/", 0), 0u) << main.staging_token;
 }
 
 TEST_P(GravelerTest, NamespaceOfAnotherRepositoryIsRefused) {

@@ -88,7 +88,8 @@ class RefManager {
 
   // --- repositories ---
 
-  // Creates `repo` (its instance_uid is generated and returned) with `initial_commit` (id and
+  // Creates `repo` (with a fresh instance_uid unless `repo.instance_uid` is set: a caller sets
+  // it to name the staging tokens after it) with `initial_commit` (id and
   // generation filled in here) and the default branch pointing at it with `staging_token`.
   // Order without transactions: commit, branch, then the repository record with SetIf-absent,
   // so a crash leaves nothing visible.

@@ -79,7 +79,8 @@ Result<Repository> RefManager::Impl::CreateRepository(const Repository& request,
 
   Repository repo = request;
   repo.state = Repository::State::kActive;
-  repo.instance_uid = NewInstanceUid();
+  // The caller may choose the uid (its staging tokens carry it); otherwise a fresh one.
+  if (repo.instance_uid.empty()) repo.instance_uid = NewInstanceUid();
   if (repo.creation_date == 0) {
     repo.creation_date =
         std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();

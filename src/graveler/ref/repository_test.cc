@@ -114,6 +114,15 @@ TEST_P(RepositoryTest, LosingTheCreateRaceRemovesTheLosersRefs) {
   EXPECT_EQ(refs_->GetRepository("repo1")->storage_namespace, "mem://winner");
 }
 
+TEST_P(RepositoryTest, CallerChosenInstanceUidIsKept) {
+  auto repo = refs_->CreateRepository(
+      {.id = "chosen", .storage_namespace = "mem://c", .instance_uid = "0123456789abcdef"},
+      Commit{}, "0123456789abcdef/token");
+  ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+  EXPECT_EQ(repo->instance_uid, "0123456789abcdef");
+  EXPECT_EQ(refs_->GetRepository("chosen")->instance_uid, "0123456789abcdef");
+}
+
 TEST_P(RepositoryTest, GetUnknownIsNotFoundNamingIt) {
   auto got = refs_->GetRepository("nope");
   EXPECT_EQ(got.status().code(), StatusCode::kNotFound);
