@@ -7,4 +7,5 @@ if(TARN_BUILD_TESTS AND TARGET tarn_kv_rocksdb AND TARGET tarn_kv_postgres
   tarn_test(graveler_test SOURCES graveler_test.cc LIBS tarn_graveler_testing)
   tarn_test(graveler_concurrency_test SOURCES graveler_concurrency_test.cc
     LIBS tarn_graveler_testing)
+  tarn_test(graveler_model_test SOURCES graveler_model_test.cc LIBS tarn_graveler_testing)
 endif()
