@@ -843,6 +843,7 @@ class ModelRun {
       Note(" -> conflicts " + Join(merged.conflicts));
       ExpectLines("merge conflicts", conflicts.paths, merged.conflicts);
       if (conflicts.more) Mismatch("merge reports more conflicts than the model has");
+      CheckConflictPages(dest, source.expr, merged.conflicts);
       return;
     }
     if (!Expect(outcome.status(), StatusCode::kOk)) return;
@@ -872,6 +873,26 @@ class ModelRun {
     const int made =
         AdoptCommit(outcome->commit_id, std::move(parents), std::move(merged.tree), generation);
     if (made >= 0) d->head = made;
+  }
+
+  // ListMergeConflicts pages through the same paths, `amount` at a time.
+  void CheckConflictPages(const std::string& dest, const std::string& source,
+                          const std::vector<std::string>& want) {
+    const std::size_t amount = 1 + static_cast<std::size_t>(Pick(2));
+    std::vector<std::string> seen;
+    std::string after;
+    for (std::size_t page = 0; page <= want.size(); ++page) {
+      auto listed = g_.ListMergeConflicts(repo_, dest, source, after, amount);
+      if (!listed.ok()) return Mismatch("listing merge conflicts: " + listed.status().ToString());
+      seen.insert(seen.end(), listed->paths.begin(), listed->paths.end());
+      if (listed->paths.size() > amount || (listed->more && listed->paths.size() < amount)) {
+        return Mismatch("a page of merge conflicts holds " + Join(listed->paths) +
+                        (listed->more ? " and more" : ""));
+      }
+      if (!listed->more || listed->paths.empty()) break;
+      after = listed->paths.back();
+    }
+    ExpectLines("merge conflicts listed in pages of " + std::to_string(amount), seen, want);
   }
 
   void OpRevert() { ApplyCommit(/*revert=*/true); }
