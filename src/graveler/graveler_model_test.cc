@@ -1,11 +1,10 @@
-// A model-based test of the engine facade: seeded random operations run against
-// the Graveler and against a naive in-memory model of branches, staging,
-// commits and tags, and the two must agree after every step (statuses, values,
-// listings, diffs, conflicts, heads and commit graphs).
+// A model-based test of the engine facade: seeded random operations run against the Graveler and
+// against a naive in-memory model of branches, staging, commits and tags, and the two must agree
+// after every step (statuses, values, listings, diffs, conflicts, heads and commit graphs).
 //
-// On a disagreement the failure names the seed, the step, the model's state and
-// the whole operation log; TARN_MODEL_SEED=<n> runs only that seed on every
-// backend.
+// On a disagreement the failure names the seed, the step, the model's state and the whole operation
+// log. TARN_MODEL_SEED=<n> runs only that seed on every backend; TARN_MODEL_STEPS=<n> changes the
+// length of each run (longer runs grow deeper histories).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,13 +29,11 @@ namespace {
 using testing::Backend;
 using Kind = ref::ResolvedRef::Kind;
 
-// Small alphabets, so that writes collide, prefixes nest and range boundaries
-// move.
+// Small alphabets, so that writes collide, prefixes nest and range boundaries move.
 constexpr std::string_view kKeys[] = {"a",   "a/1",   "a/2", "a/2/x", "b",
                                       "b/c", "b/c/d", "c",   "c/1",   "d/e"};
 constexpr std::string_view kContents[] = {"v0", "v1", "v2", "v3"};
-// No name is lowercase hex, so none can be read as a commit-id prefix once
-// deleted.
+// No name is lowercase hex, so none can be read as a commit-id prefix once deleted.
 constexpr std::string_view kBranchNames[] = {"main", "dev", "feat-x", "fix", "exp"};
 constexpr std::string_view kTagNames[] = {"tag-1", "tag-2", "tag-3"};
 constexpr std::string_view kPrefixes[] = {"",    "a",      "a/", "a/2", "a/2/", "b",
@@ -107,9 +104,8 @@ struct Model {
     return seen;
   }
 
-  // The common ancestor with the highest generation; nullopt when several share
-  // it (criss-cross histories), where the engine's choice is not the model's to
-  // predict.
+  // The common ancestor with the highest generation; nullopt when several share it (criss-cross
+  // histories), where the engine's choice is not the model's to predict.
   std::optional<int> MergeBase(int a, int b) const {
     const std::set<int> left = Ancestors(a);
     int best = -1;
@@ -202,8 +198,8 @@ std::vector<std::string> TreeLines(const Tree& tree, std::string_view prefix = {
   return out;
 }
 
-// The engine's answers in the same shapes; a value whose identity does not
-// match its data is reported as such.
+// The engine's answers in the same shapes; a value whose identity does not match its data is
+// reported as such.
 std::vector<std::string> EngineLines(ValueIterator& it) {
   std::vector<std::string> out;
   for (; it.Valid(); it.Next()) {
@@ -272,8 +268,7 @@ class ModelRun {
   ModelRun(Graveler& g, Repository repo, uint64_t seed)
       : g_(g), repo_(std::move(repo)), seed_(seed), rng_(seed) {}
 
-  // Runs `steps` random operations; returns "" or the first disagreement with
-  // the log.
+  // Runs `steps` random operations; returns "" or the first disagreement with the log.
   std::string Run(int steps) {
     auto main = g_.GetBranch(repo_, repo_.default_branch);
     if (!main.ok()) return "reading the default branch: " + main.status().ToString();
@@ -349,9 +344,8 @@ class ModelRun {
     return it->first;
   }
 
-  // The name of an existing branch chosen by `accept`, or of any existing
-  // branch when none is accepted; sometimes any name of the pool, which may not
-  // exist.
+  // The name of an existing branch chosen by `accept`, or of any existing branch when none is
+  // accepted; sometimes any name of the pool, which may not exist.
   template <typename Accept>
   std::string PickBranch(Accept accept) {
     if (Chance(8)) return PickOf(kBranchNames);
@@ -366,8 +360,7 @@ class ModelRun {
   std::string PickBranch() {
     return PickBranch([](const ModelBranch&) { return true; });
   }
-  // Head-moving operations mostly pick clean branches, so that they get past
-  // the dirty check.
+  // Head-moving operations mostly pick clean branches, so that they get past the dirty check.
   std::string PickHeadMoveBranch() {
     if (Chance(25)) return PickBranch();
     return PickBranch([](const ModelBranch& b) { return b.staged.empty(); });
@@ -388,8 +381,7 @@ class ModelRun {
     return r;
   }
 
-  // Follows the ~N / ^N modifier from `r`'s commit the way the engine resolves
-  // it.
+  // Follows the ~N / ^N modifier from `r`'s commit the way the engine resolves it.
   void ApplyModifier(RefChoice& r, bool tilde, int n) {
     r.expr += (tilde ? "~" : "^") + std::to_string(n);
     r.label += (tilde ? "~" : "^") + std::to_string(n);
@@ -490,8 +482,7 @@ class ModelRun {
     return r;
   }
 
-  // What reads of `r` see: staging over the head for a plain or "$" branch when
-  // `staging`.
+  // What reads of `r` see: staging over the head for a plain or "$" branch when `staging`.
   Tree ViewOf(const RefChoice& r, bool staging) const {
     if (staging && r.kind != Kind::kCommit) return model_.Visible(model_.branches.at(r.branch));
     return model_.commits[r.commit].tree;
@@ -506,8 +497,7 @@ class ModelRun {
     if (failure_.empty()) failure_ = std::move(what);
   }
 
-  // True when the engine's status is the model's (and, for an error, its
-  // message holds `text`).
+  // True when the engine's status is the model's (and, for an error, its message holds `text`).
   bool Expect(const Status& got, StatusCode want, std::string_view text = {}) {
     const bool same =
         got.code() == want && (text.empty() || got.message().find(text) != std::string_view::npos);
@@ -533,9 +523,9 @@ class ModelRun {
     return EngineLines(**it);
   }
 
-  // Checks the commit the engine made against the model's expectation and adds
-  // it to the model. Returns its index, or -1 after a mismatch. `generation`
-  // overrides the generation the parents give.
+  // Checks the commit the engine made against the model's expectation and adds it to the model.
+  // Returns its index, or -1 after a mismatch. `generation_override` replaces the generation the
+  // parents give.
   int AdoptCommit(const CommitId& id, std::vector<int> parents, Tree tree,
                   std::optional<int64_t> generation_override = std::nullopt) {
     auto commit = g_.GetCommit(repo_, id);
@@ -591,8 +581,7 @@ class ModelRun {
     return out.str();
   }
 
-  // After every step: the same branches at the same heads showing the same
-  // data, and the same tags.
+  // After every step: the same branches at the same heads showing the same data, and the same tags.
   void CheckState() {
     auto page = g_.ListBranches(repo_, "", 1000);
     if (!page.ok()) return Mismatch("listing branches: " + page.status().ToString());
@@ -679,8 +668,7 @@ class ModelRun {
     if (b == nullptr) return (void)Expect(result.status(), StatusCode::kNotFound);
     Tree tree = model_.Visible(*b);
     if (!params.allow_empty && (b->staged.empty() || tree == model_.commits[b->head].tree)) {
-      // Staged values that only restate the head are dropped: the branch is
-      // clean afterwards.
+      // Staged values that only restate the head are dropped: the branch is clean afterwards.
       if (Expect(result.status(), StatusCode::kPreconditionFailed, "no changes")) b->staged.clear();
       return;
     }
@@ -848,11 +836,10 @@ class ModelRun {
     }
     if (!Expect(outcome.status(), StatusCode::kOk)) return;
     DiffSummary want_summary = SummaryOf(TreeDiff(head_tree, merged.tree));
-    // TODO: when the head's tree equals the base's (a no-ff merge, or a head
-    // that came back to the base's content) the committed merge takes the
-    // source's tree as a fast-forward and reports no summary, and Merge passes
-    // that zero on although the merge commit brings changes. Only this case
-    // skips the summary check until Merge counts it.
+    // TODO: when the head's tree equals the base's (a no-ff merge, or a head that came back to the
+    // base's content) the committed merge takes the source's tree as a fast-forward and reports no
+    // summary, and Merge passes that zero on although the merge commit brings changes. Only this
+    // case skips the summary check until Merge counts it.
     if (head_tree == model_.commits[*base].tree) want_summary = DiffSummary{};
     if (outcome->fast_forward || SummaryText(outcome->summary) != SummaryText(want_summary)) {
       return Mismatch("merge outcome: engine " + SummaryText(outcome->summary) +
@@ -861,10 +848,9 @@ class ModelRun {
     }
     std::vector<int> parents{head};
     if (!params.squash) parents.push_back(source.commit);
-    // TODO: model.h defines a generation as max(parents) + 1, but a squash
-    // merge (one parent) gets max(head, source) + 1. The model follows the
-    // engine here, so that its merge bases stay the engine's, until Merge gives
-    // a squash commit its parent's generation + 1.
+    // TODO: model.h defines a generation as max(parents) + 1, but a squash merge (one parent) gets
+    // max(head, source) + 1. The model follows the engine here, so that its merge bases stay the
+    // engine's, until Merge gives a squash commit its parent's generation + 1.
     std::optional<int64_t> generation;
     if (params.squash) {
       generation =
@@ -1111,6 +1097,9 @@ TEST_P(GravelerModelTest, RandomOperationsAgreeWithTheModel) {
   if (const char* seed = std::getenv("TARN_MODEL_SEED"); seed != nullptr && *seed != '\0') {
     plan.first_seed = std::strtoull(seed, nullptr, 10);
     plan.seeds = 1;
+  }
+  if (const char* steps = std::getenv("TARN_MODEL_STEPS"); steps != nullptr && *steps != '\0') {
+    plan.steps = std::atoi(steps);
   }
   int failures = 0;
   for (int i = 0; i < plan.seeds && failures < 3; ++i) {
