@@ -26,8 +26,28 @@ Result<Entry> Catalog::GetEntry(const graveler::Repository& repo, std::string_vi
 }
 
 Status Catalog::CreateEntry(const graveler::Repository& repo, std::string_view branch,
-                            const Entry& entry, const graveler::WriteCondition& condition) {
-  return graveler_.Set(repo, branch, entry.path, EntryToValue(entry), condition);
+                            const Entry& entry, const EntryCondition& condition) {
+  graveler::WriteCondition write;
+  write.if_absent = condition.if_none_match_any;
+  if (condition.if_match_etag.has_value()) {
+    // The etag is checked here; graveler then re-checks the identity seen, atomically, so a
+    // concurrent writer between the two checks still makes this write fail.
+    auto current = GetEntry(repo, branch, entry.path);
+    if (!current.ok()) {
+      if (current.status().IsNotFound()) {
+        return Status::PreconditionFailed("path '" + entry.path +
+                                          "' does not exist, so it cannot match etag " +
+                                          *condition.if_match_etag);
+      }
+      return current.status();
+    }
+    if (current->etag != *condition.if_match_etag) {
+      return Status::PreconditionFailed("path '" + entry.path + "' has etag " + current->etag +
+                                        ", not " + *condition.if_match_etag);
+    }
+    write.if_match = ComputeIdentity(*current);
+  }
+  return graveler_.Set(repo, branch, entry.path, EntryToValue(entry), write);
 }
 
 Status Catalog::DeleteEntry(const graveler::Repository& repo, std::string_view branch,
@@ -105,6 +125,111 @@ Result<Entry> Catalog::PutObject(const graveler::Repository& repo, std::string_v
   entry.last_modified = std::chrono::time_point_cast<std::chrono::milliseconds>(clock_.Now());
   RETURN_IF_ERROR(CreateEntry(repo, branch, entry, params.condition));
   return entry;
+}
+
+Result<Entry> Catalog::CopyObject(const graveler::Repository& source_repo,
+                                  std::string_view source_ref, std::string_view source_path,
+                                  const graveler::Repository& repo, std::string_view branch,
+                                  std::string_view path, const CopyObjectParams& params) {
+  ASSIGN_OR_RETURN(Entry source, GetEntry(source_repo, source_ref, source_path));
+  Entry copy = source;
+  copy.path = std::string(path);
+  if (params.replace_metadata) {
+    copy.metadata = params.metadata;
+    copy.content_type =
+        params.content_type.empty() ? std::string(kDefaultContentType) : params.content_type;
+  }
+  copy.last_modified = std::chrono::time_point_cast<std::chrono::milliseconds>(clock_.Now());
+  if (source_repo.id != repo.id || source_repo.instance_uid != repo.instance_uid) {
+    const block::ObjectPointer from = Pointer(source_repo, source);
+    ASSIGN_OR_RETURN(block::Adapter * src_adapter, blocks_.ForNamespace(from.storage_namespace));
+    ASSIGN_OR_RETURN(block::Adapter * dst_adapter, blocks_.ForNamespace(repo.storage_namespace));
+    copy.address = addresses_.Next();
+    copy.address_type = Entry::AddressType::kRelative;
+    const block::ObjectPointer to{repo.storage_namespace, copy.address};
+    if (src_adapter == dst_adapter) {
+      ASSIGN_OR_RETURN(block::PutResult put, dst_adapter->Copy(from, to));
+      copy.etag = put.etag;
+    } else {
+      // Different object stores: stream the bytes through.
+      ASSIGN_OR_RETURN(auto reader, src_adapter->Get(from, std::nullopt));
+      block::PutOptions put_options;
+      put_options.size = source.size;
+      put_options.content_type = copy.content_type;
+      ASSIGN_OR_RETURN(block::PutResult put, dst_adapter->Put(to, *reader, put_options));
+      copy.etag = put.etag;
+    }
+  }
+  RETURN_IF_ERROR(CreateEntry(repo, branch, copy, params.condition));
+  return copy;
+}
+
+Result<DiffEntriesResult> Catalog::DiffEntries(const graveler::Repository& repo,
+                                               std::string_view left, std::string_view right,
+                                               const DiffEntriesParams& params) {
+  if (params.amount == 0) return Status::InvalidArgument("amount must be at least 1");
+  std::unique_ptr<graveler::DiffIterator> it;
+  switch (params.kind) {
+    case DiffEntriesParams::Kind::kTwoDot: {
+      ASSIGN_OR_RETURN(it, graveler_.Diff(repo, left, right));
+      break;
+    }
+    case DiffEntriesParams::Kind::kThreeDot: {
+      ASSIGN_OR_RETURN(it, graveler_.Compare(repo, left, right));
+      break;
+    }
+    case DiffEntriesParams::Kind::kUncommitted: {
+      ASSIGN_OR_RETURN(it, graveler_.DiffUncommitted(repo, right));
+      break;
+    }
+  }
+  std::string start = params.prefix;
+  if (!params.after.empty()) {
+    std::string next = params.after;
+    next.push_back('\0');
+    if (next > start) start = std::move(next);
+  }
+  it->SeekGE(start);
+  DiffEntriesResult out;
+  std::string last;
+  while (it->Valid()) {
+    const std::string_view key = it->key();
+    if (key.substr(0, params.prefix.size()) != params.prefix) break;
+    if (out.entries.size() == params.amount) {
+      out.has_more = true;
+      out.next_after = last;
+      break;
+    }
+    std::size_t cut = std::string_view::npos;
+    if (!params.delimiter.empty()) cut = key.find(params.delimiter, params.prefix.size());
+    if (cut != std::string_view::npos) {
+      DiffEntry group;
+      group.path = std::string(key.substr(0, cut + params.delimiter.size()));
+      group.common_prefix = true;
+      group.type = graveler::DiffType::kChanged;
+      const bool at_after = !params.after.empty() && group.path == params.after;
+      const std::string next = PrefixSuccessor(group.path);
+      if (!at_after) {
+        last = group.path;
+        out.entries.push_back(std::move(group));
+      }
+      if (next.empty()) break;
+      it->SeekGE(next);
+      continue;
+    }
+    DiffEntry e;
+    e.path = std::string(key);
+    e.type = it->type();
+    const std::string_view data =
+        e.type == graveler::DiffType::kRemoved ? it->left_data() : it->right_data();
+    ASSIGN_OR_RETURN(Entry entry, EntryFromValue(key, data));
+    e.size = entry.size;
+    last = e.path;
+    out.entries.push_back(std::move(e));
+    it->Next();
+  }
+  RETURN_IF_ERROR(it->status());
+  return out;
 }
 
 Result<std::unique_ptr<block::ObjectReader>> Catalog::OpenObject(

@@ -41,11 +41,53 @@ struct ListEntriesResult {
   std::string next_after;  // pass as `after` for the next page when has_more
 };
 
+// S3's conditional writes, checked atomically against concurrent writers of the same path.
+struct EntryCondition {
+  bool if_none_match_any = false;            // If-None-Match: *  (the path must not exist)
+  std::optional<std::string> if_match_etag;  // If-Match: "<etag>" (the path must hold it)
+};
+
 struct PutObjectParams {
   std::string content_type;  // default application/octet-stream
   std::map<std::string, std::string> metadata;
   std::optional<uint64_t> size;
-  graveler::WriteCondition condition;
+  EntryCondition condition;
+};
+
+struct CopyObjectParams {
+  // Replace the metadata and content type instead of copying them (S3's
+  // x-amz-metadata-directive: REPLACE).
+  bool replace_metadata = false;
+  std::string content_type;
+  std::map<std::string, std::string> metadata;
+  EntryCondition condition;
+};
+
+// One line of a diff listing.
+struct DiffEntry {
+  std::string path;  // a path, or a common prefix (ends with the delimiter)
+  graveler::DiffType type = graveler::DiffType::kChanged;
+  bool common_prefix = false;  // something under `path` changed
+  uint64_t size = 0;           // of the right side (left side for a removal); 0 for a prefix
+};
+
+struct DiffEntriesParams {
+  enum class Kind {
+    kTwoDot,       // left..right
+    kThreeDot,     // what right changed since its merge base with left
+    kUncommitted,  // the uncommitted changes of branch `right` (left ignored)
+  };
+  Kind kind = Kind::kTwoDot;
+  std::string prefix;
+  std::string delimiter;
+  std::string after;
+  std::size_t amount = 1000;
+};
+
+struct DiffEntriesResult {
+  std::vector<DiffEntry> entries;
+  bool has_more = false;
+  std::string next_after;
 };
 
 class Catalog {
@@ -64,7 +106,7 @@ class Catalog {
                          std::string_view path);
   // Records `entry` (its data already written) on `branch`.
   Status CreateEntry(const graveler::Repository& repo, std::string_view branch, const Entry& entry,
-                     const graveler::WriteCondition& condition = {});
+                     const EntryCondition& condition = {});
   Status DeleteEntry(const graveler::Repository& repo, std::string_view branch,
                      std::string_view path);
   Result<ListEntriesResult> ListEntries(const graveler::Repository& repo, std::string_view ref,
@@ -75,6 +117,16 @@ class Catalog {
   Result<Entry> PutObject(const graveler::Repository& repo, std::string_view branch,
                           std::string_view path, block::Reader& body,
                           const PutObjectParams& params);
+  // Copies the object at (`source_ref`, `source_path`) to `path` on `branch`. Within one
+  // repository the copy shares the source's bytes (object data is never rewritten); across
+  // repositories the bytes are copied by the object store to a fresh address.
+  Result<Entry> CopyObject(const graveler::Repository& source_repo, std::string_view source_ref,
+                           std::string_view source_path, const graveler::Repository& repo,
+                           std::string_view branch, std::string_view path,
+                           const CopyObjectParams& params);
+  // A page of differences, optionally under a prefix and grouped by a delimiter.
+  Result<DiffEntriesResult> DiffEntries(const graveler::Repository& repo, std::string_view left,
+                                        std::string_view right, const DiffEntriesParams& params);
   // Opens an object's bytes (or a range of them) at `ref`.
   Result<std::unique_ptr<block::ObjectReader>> OpenObject(
       const graveler::Repository& repo, const Entry& entry,

@@ -153,6 +153,110 @@ TEST_P(CatalogTest, ReuploadingTheSameBytesIsNoChange) {
   EXPECT_EQ(again.status().code(), StatusCode::kPreconditionFailed);
 }
 
+TEST_P(CatalogTest, ConditionalPutsByEtag) {
+  Entry first = Put("x", "one");
+  PutObjectParams p;
+  p.condition.if_none_match_any = true;
+  block::StringReader again("two");
+  EXPECT_EQ(catalog_->PutObject(repo_, "main", "x", again, p).status().code(),
+            StatusCode::kPreconditionFailed);
+  p.condition = {};
+  p.condition.if_match_etag = "0123";
+  block::StringReader wrong("two");
+  auto refused = catalog_->PutObject(repo_, "main", "x", wrong, p);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPreconditionFailed);
+  EXPECT_NE(refused.status().message().find(first.etag), std::string_view::npos);
+  p.condition.if_match_etag = first.etag;
+  block::StringReader right("two");
+  ASSERT_TRUE(catalog_->PutObject(repo_, "main", "x", right, p).ok());
+  EXPECT_EQ(catalog_->GetEntry(repo_, "main", "x")->size, 3u);
+  p.condition.if_match_etag = first.etag;  // now stale
+  block::StringReader stale("three");
+  EXPECT_EQ(catalog_->PutObject(repo_, "main", "x", stale, p).status().code(),
+            StatusCode::kPreconditionFailed);
+}
+
+std::string ReadAll(Catalog& catalog, const graveler::Repository& repo, const Entry& e) {
+  auto reader = catalog.OpenObject(repo, e, std::nullopt);
+  EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+  if (!reader.ok()) return "";
+  std::string out;
+  char buf[64];
+  for (;;) {
+    auto n = (*reader)->Read(std::span<char>(buf, sizeof(buf)));
+    if (!n.ok() || *n == 0) break;
+    out.append(buf, *n);
+  }
+  return out;
+}
+
+TEST_P(CatalogTest, CopyWithinARepositorySharesTheBytes) {
+  Entry source = Put("src", "payload");
+  CopyObjectParams p;
+  auto copy = catalog_->CopyObject(repo_, "main", "src", repo_, "main", "dst", p);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ(copy->address, source.address);
+  EXPECT_EQ(copy->etag, source.etag);
+  EXPECT_EQ(ReadAll(*catalog_, repo_, *catalog_->GetEntry(repo_, "main", "dst")), "payload");
+  p.replace_metadata = true;
+  p.metadata = {{"k", "v"}};
+  p.content_type = "text/plain";
+  auto replaced = catalog_->CopyObject(repo_, "main", "src", repo_, "main", "dst2", p);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(catalog_->GetEntry(repo_, "main", "dst2")->content_type, "text/plain");
+  EXPECT_EQ(catalog_->GetEntry(repo_, "main", "dst2")->metadata.at("k"), "v");
+}
+
+TEST_P(CatalogTest, CopyAcrossRepositoriesCopiesTheBytes) {
+  Entry source = Put("src", "payload");
+  graveler::CreateRepositoryParams params;
+  params.id = "other";
+  params.storage_namespace = engine_->FreshNamespace();
+  auto other = engine_->graveler().CreateRepository(params);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  auto copy = catalog_->CopyObject(repo_, "main", "src", *other, "main", "dst", {});
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_NE(copy->address, source.address);
+  EXPECT_EQ(copy->etag, source.etag);
+  EXPECT_EQ(ReadAll(*catalog_, *other, *catalog_->GetEntry(*other, "main", "dst")), "payload");
+}
+
+TEST_P(CatalogTest, DiffEntriesGroupsByDelimiterAndPages) {
+  for (auto p : {"a/1", "a/2", "b", "c/x/1"}) Put(p, p);
+  graveler::CommitParams cp;
+  cp.committer = "t";
+  cp.message = "m";
+  ASSERT_TRUE(engine_->graveler().CommitBranch(repo_, "main", cp).ok());
+  Put("a/3", "new");
+  Put("b", "changed");
+  Put("c/x/2", "new");
+  Put("d", "new");
+  DiffEntriesParams params;
+  params.kind = DiffEntriesParams::Kind::kUncommitted;
+  params.delimiter = "/";
+  auto diff = catalog_->DiffEntries(repo_, "", "main", params);
+  ASSERT_TRUE(diff.ok()) << diff.status().ToString();
+  std::vector<std::string> got;
+  for (const auto& e : diff->entries) {
+    got.push_back(e.path + (e.common_prefix                        ? "*"
+                            : e.type == graveler::DiffType::kAdded ? "+"
+                                                                   : "~"));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"a/*", "b~", "c/*", "d+"}));
+  params.amount = 2;
+  params.delimiter.clear();
+  params.prefix = "";
+  std::vector<std::string> paged;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = catalog_->DiffEntries(repo_, "", "main", params);
+    ASSERT_TRUE(page.ok());
+    for (const auto& e : page->entries) paged.push_back(e.path);
+    if (!page->has_more) break;
+    params.after = page->next_after;
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"a/3", "b", "c/x/2", "d"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogTest,
                          ::testing::Values(Backend::kMemory, Backend::kRocksDbLocal,
                                            Backend::kPostgresS3),

@@ -89,6 +89,26 @@ Result<MergeOutcome> Graveler::Merge(const Repository& repo, std::string_view de
       return ConflictStatus(what, merged);
     }
     outcome.summary = merged.summary;
+    if (merged.fast_forward) {
+      // The committed merge took the source tree without reading it; count what it brings
+      // from the ranges that differ.
+      ASSIGN_OR_RETURN(auto diff, committed_.Diff(repo.storage_namespace, head.metarange_id,
+                                                  merged.metarange_id));
+      for (diff->SeekGE(""); diff->Valid(); diff->Next()) {
+        switch (diff->type()) {
+          case DiffType::kAdded:
+            ++outcome.summary.added;
+            break;
+          case DiffType::kRemoved:
+            ++outcome.summary.removed;
+            break;
+          case DiffType::kChanged:
+            ++outcome.summary.changed;
+            break;
+        }
+      }
+      RETURN_IF_ERROR(diff->status());
+    }
     CommitParams commit_params;
     commit_params.committer = params.committer;
     commit_params.message = params.message.empty() ? "Merge '" + std::string(source_ref) +
@@ -97,9 +117,12 @@ Result<MergeOutcome> Graveler::Merge(const Repository& repo, std::string_view de
     commit_params.metadata = params.metadata;
     commit_params.metadata[".tarn.merge.strategy"] = std::string(StrategyName(params.strategy));
     std::vector<CommitId> parents{head.id};
-    if (!params.squash) parents.push_back(src.id);
-    Commit commit = NewCommit(commit_params, std::move(parents), merged.metarange_id,
-                              std::max(head.generation, src.generation) + 1);
+    int64_t generation = head.generation + 1;
+    if (!params.squash) {
+      parents.push_back(src.id);
+      generation = std::max(head.generation, src.generation) + 1;
+    }
+    Commit commit = NewCommit(commit_params, std::move(parents), merged.metarange_id, generation);
     RETURN_IF_ERROR(refs_.AddCommit(repo, commit));
     return commit.id;
   };
