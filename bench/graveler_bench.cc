@@ -351,6 +351,9 @@ class World {
   // Baseline figures measured earlier in the run, shown in the engine's label.
   std::map<std::string, double> baselines;
 
+  // A version no record written before in this run has: new values for every iteration.
+  uint64_t NextVersion() { return ++version_; }
+
  private:
   World() : root_(NewTempDir("tarn-graveler-bench")) {
     dir_ = std::make_unique<DataDir>(root_ / "data");
@@ -361,6 +364,7 @@ class World {
   std::unique_ptr<DataDir> dir_;
   std::unique_ptr<Engine> engine_;
   std::map<uint64_t, std::unique_ptr<Base>> bases_;
+  uint64_t version_ = 100;
 };
 
 // "target <= 10 s: met (7.21 s)" and the ratio to a baseline when one was measured.
@@ -480,10 +484,9 @@ void CommitSmallChange(benchmark::State& state) {
     Check(e.graveler->CreateBranch(base.repo, branch, base.commit).status(), "create branch");
   }
   const uint64_t table = base.tables / 2;
-  static uint64_t version = 100;
   double total = 0;
   for (auto _ : state) {
-    StageTable(e, base.repo, branch, table, ++version);
+    StageTable(e, base.repo, branch, table, w.NextVersion());
     auto start = Clock::now();
     Commit c =
         Must(e.graveler->CommitBranch(base.repo, branch, Params("rewrite a table")), "commit");
@@ -591,13 +594,12 @@ void MergeThreeWay(benchmark::State& state) {
           "commit the source");
   }
   const uint64_t dest_table = base.tables - 1;  // outside the source's tables
-  static uint64_t version = 1000;
   double total = 0;
   DiffSummary summary;
   for (auto _ : state) {
     // A fresh destination each time, so no merge result is already in the range cache.
     Check(e.graveler->ResetHard(base.repo, dest, base.commit).status(), "reset dest");
-    StageTable(e, base.repo, dest, dest_table, ++version);
+    StageTable(e, base.repo, dest, dest_table, w.NextVersion());
     Check(e.graveler->CommitBranch(base.repo, dest, Params("dest change")).status(), "commit dest");
     auto start = Clock::now();
     MergeOutcome out = Must(e.graveler->Merge(base.repo, dest, src, BenchMerge()), "merge");
