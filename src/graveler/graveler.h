@@ -238,9 +238,10 @@ class Graveler {
  private:
   Status CheckWritable(const Repository& repo) const;
   // Staging layers of a branch, newest first: the current token (when `include_current`),
-  // then the sealed tokens.
+  // then the sealed tokens; each positioned at the first key >= `start`.
   Result<std::vector<std::unique_ptr<ValueIterator>>> StagingLayers(const Branch& branch,
-                                                                    bool include_current);
+                                                                    bool include_current,
+                                                                    std::string_view start = {});
   // The value `key` has below the branch's current staging token: sealed tokens, then the
   // head commit (std::nullopt: absent; a tombstone is returned as absent).
   Result<std::optional<Value>> LookupBelow(const Repository& repo, const Branch& branch,

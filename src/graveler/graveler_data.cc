@@ -21,16 +21,16 @@ Status TooManyAttempts(std::string_view branch) {
 
 }  // namespace
 
-Result<std::vector<std::unique_ptr<ValueIterator>>> Graveler::StagingLayers(const Branch& branch,
-                                                                            bool include_current) {
+Result<std::vector<std::unique_ptr<ValueIterator>>> Graveler::StagingLayers(
+    const Branch& branch, bool include_current, std::string_view start) {
   std::vector<std::unique_ptr<ValueIterator>> layers;
   layers.reserve(branch.sealed_tokens.size() + 2);
   if (include_current) {
-    ASSIGN_OR_RETURN(auto it, staging_.Scan(branch.staging_token));
+    ASSIGN_OR_RETURN(auto it, staging_.Scan(branch.staging_token, start));
     layers.push_back(std::move(it));
   }
   for (const auto& token : branch.sealed_tokens) {
-    ASSIGN_OR_RETURN(auto it, staging_.Scan(token));
+    ASSIGN_OR_RETURN(auto it, staging_.Scan(token, start));
     layers.push_back(std::move(it));
   }
   return layers;
@@ -76,25 +76,28 @@ Result<std::unique_ptr<ValueIterator>> Graveler::List(const Repository& repo, st
                                                       const ListParams& params) {
   ASSIGN_OR_RETURN(ref::ResolvedRef resolved, refs_.ResolveRef(repo, ref));
   ASSIGN_OR_RETURN(Commit commit, refs_.GetCommit(repo, resolved.commit_id));
-  ASSIGN_OR_RETURN(auto committed_it,
-                   committed_.NewIterator(repo.storage_namespace, commit.metarange_id));
-  std::unique_ptr<ValueIterator> it;
-  if (resolved.kind == ref::ResolvedRef::Kind::kCommit) {
-    it = std::move(committed_it);
-  } else {
-    ASSIGN_OR_RETURN(auto layers, StagingLayers(resolved.branch, /*include_current=*/true));
-    layers.push_back(std::move(committed_it));
-    it = NewSkipTombstonesIterator(NewCombinedIterator(std::move(layers)));
-  }
-  if (!params.prefix.empty()) it = NewPrefixIterator(std::move(it), params.prefix);
   std::string start = params.prefix;
   if (!params.after.empty()) {
     std::string after_next = params.after;
     after_next.push_back('\0');
     if (after_next > start) start = std::move(after_next);
   }
-  it->SeekGE(start);
-  return it;
+  ASSIGN_OR_RETURN(auto committed_it,
+                   committed_.NewIterator(repo.storage_namespace, commit.metarange_id));
+  committed_it->SeekGE(start);
+  std::unique_ptr<ValueIterator> it;
+  if (resolved.kind == ref::ResolvedRef::Kind::kCommit) {
+    it = std::move(committed_it);
+    if (!params.prefix.empty()) it = NewPrefixIterator(std::move(it), params.prefix);
+    return it;
+  }
+  // Every layer starts at `start` and the prefix bound sits below the tombstone filter, so
+  // tombstones outside the listed range are never walked, however many there are.
+  ASSIGN_OR_RETURN(auto layers, StagingLayers(resolved.branch, /*include_current=*/true, start));
+  layers.push_back(std::move(committed_it));
+  it = NewCombinedIterator(std::move(layers));
+  if (!params.prefix.empty()) it = NewPrefixIterator(std::move(it), params.prefix);
+  return NewSkipTombstonesIterator(std::move(it));
 }
 
 Status Graveler::Set(const Repository& repo, std::string_view branch_id, std::string_view key,
@@ -229,7 +232,7 @@ Status Graveler::ResetPrefix(const Repository& repo, std::string_view branch_id,
   RETURN_IF_ERROR(CheckWritable(repo));
   ASSIGN_OR_RETURN(Branch branch, refs_.GetBranch(repo, branch_id));
   for (int attempt = 0; attempt < options_.write_attempts; ++attempt) {
-    ASSIGN_OR_RETURN(auto layers, StagingLayers(branch, /*include_current=*/true));
+    ASSIGN_OR_RETURN(auto layers, StagingLayers(branch, /*include_current=*/true, prefix));
     auto staged = NewPrefixIterator(NewCombinedIterator(std::move(layers)), std::string(prefix));
     std::vector<std::string> keys;
     for (staged->SeekGE(prefix); staged->Valid(); staged->Next()) {
