@@ -117,7 +117,12 @@ Status RangeCache::Adopt() {
     std::error_code inner;
     for (const fs::directory_entry& file : fs::directory_iterator(dir.path(), inner)) {
       const std::string name = file.path().filename().string();
-      if (!IsLowerHex(name, 64) || !file.is_regular_file(inner)) continue;
+      // A file's id, or "<id>.idx" for a metarange's index (sst_metarange_index.h).
+      const bool index = name.size() == 68 && name.compare(64, 4, ".idx") == 0;
+      if (!IsLowerHex(std::string_view(name).substr(0, 64), 64) || (name.size() != 64 && !index) ||
+          !file.is_regular_file(inner)) {
+        continue;
+      }
       const uint64_t size = file.file_size(inner);
       if (inner) continue;
       found.push_back(

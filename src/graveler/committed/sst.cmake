@@ -5,6 +5,7 @@ add_library(tarn_graveler_committed_sst STATIC
   ${CMAKE_CURRENT_LIST_DIR}/sst_file_io.cc
   ${CMAKE_CURRENT_LIST_DIR}/sst_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/sst_metarange_writer.cc
+  ${CMAKE_CURRENT_LIST_DIR}/sst_metarange_index.cc
   ${CMAKE_CURRENT_LIST_DIR}/sst_range_store.cc
   ${CMAKE_CURRENT_LIST_DIR}/sst_task_pool.cc
 )

@@ -8,6 +8,7 @@
 #include "common/coding.h"
 #include "graveler/committed/sst_file_io.h"
 #include "graveler/committed/sst_format.h"
+#include "graveler/committed/sst_metarange_index.h"
 #include "graveler/committed/sst_store_internal.h"
 
 namespace tarn::graveler::committed {
@@ -137,6 +138,10 @@ Result<std::shared_ptr<const MetaRange>> SstStore::ReadMetaRange(std::string_vie
   if (!IsValidId(id)) return BadId("metarange", id);
   const std::string key = LruKey(ns, id);
   if (auto hit = metaranges_.Get(key)) return *std::move(hit);
+  if (auto indexed = ReadIndex(ns, id)) {
+    metaranges_.Put(key, *indexed, EstimatedSize(**indexed));
+    return *std::move(indexed);
+  }
   ASSIGN_OR_RETURN(block::Adapter * adapter, registry_.ForNamespace(ns));
   ASSIGN_OR_RETURN(Reader reader, OpenFile(*adapter, ns, id, FileType::kMetaRange));
   Result<std::shared_ptr<const MetaRange>> ranges = ParseMetaRange(*reader, ns, id);
@@ -145,7 +150,31 @@ Result<std::shared_ptr<const MetaRange>> SstStore::ReadMetaRange(std::string_vie
     return ranges;
   }
   metaranges_.Put(key, *ranges, EstimatedSize(**ranges));
+  WriteIndex(ns, id, **ranges);
   return ranges;
+}
+
+std::optional<std::shared_ptr<const MetaRange>> SstStore::ReadIndex(std::string_view ns,
+                                                                    std::string_view id) {
+  const std::string name = IndexName(id);
+  if (!cache_->Contains(ns, name)) return std::nullopt;
+  std::string bytes;
+  if (!ReadSmallFile(cache_->PathOf(ns, name), bytes)) return std::nullopt;
+  auto ranges = DecodeMetaRangeIndex(bytes, id);
+  if (!ranges.has_value()) cache_->Remove(ns, name);  // damaged: the SST file rebuilds it
+  return ranges;
+}
+
+void SstStore::WriteIndex(std::string_view ns, std::string_view id, const MetaRange& ranges) {
+  // Best effort: without an index the metarange is parsed from its SST file.
+  const std::string name = IndexName(id);
+  if (cache_->Contains(ns, name)) return;
+  const std::string temp = cache_->NewTempPath();
+  if (WriteSmallFile(temp, EncodeMetaRangeIndex(ranges))) {
+    (void)cache_->Insert(ns, name, temp);
+  } else {
+    RemoveFileQuietly(temp);
+  }
 }
 
 Result<std::shared_ptr<const MetaRange>> SstStore::ParseMetaRange(rocksdb::SstFileReader& reader,
@@ -302,6 +331,7 @@ void SstStore::ForgetDamaged(std::string_view ns, std::string_view id) {
 void SstStore::RememberMetaRange(std::string_view ns, const std::string& id,
                                  std::shared_ptr<const MetaRange> ranges) {
   const uint64_t charge = EstimatedSize(*ranges);
+  WriteIndex(ns, id, *ranges);
   metaranges_.Put(LruKey(ns, id), std::move(ranges), charge);
 }
 

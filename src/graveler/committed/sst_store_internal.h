@@ -5,6 +5,7 @@
 #include <rocksdb/sst_file_reader.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,10 @@ class SstStore final : public RangeStore {
   Status Fetch(block::Adapter& adapter, std::string_view ns, std::string_view id, FileType type,
                const std::string& temp_path);
   Status Verify(const std::string& path, std::string_view ns, std::string_view id, FileType type);
+  // The metarange from its cached index (sst_metarange_index.h), when there is a sound one.
+  std::optional<std::shared_ptr<const MetaRange>> ReadIndex(std::string_view ns,
+                                                            std::string_view id);
+  void WriteIndex(std::string_view ns, std::string_view id, const MetaRange& ranges);
   Result<std::shared_ptr<const MetaRange>> ParseMetaRange(rocksdb::SstFileReader& reader,
                                                           std::string_view ns, std::string_view id);
 
