@@ -1,7 +1,13 @@
 // Log (with path filters) and refs dump / restore.
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "common/hash.h"
 #include "graveler/graveler.h"
@@ -44,6 +50,105 @@ Result<bool> Graveler::CommitTouches(const Repository& repo, const Commit& commi
   return false;
 }
 
+namespace {
+
+// The commits of a log walk, in order, after `after` and up to `stop_at`, handed from a
+// producer thread to the consumer through a bounded queue. A filtered log spends its time both
+// loading commits (KV reads) and comparing trees (metarange reads); the queue lets the two
+// overlap on different cores.
+class CommitFeed {
+ public:
+  CommitFeed(std::unique_ptr<ref::CommitIterator> it, std::string after, CommitId stop_at)
+      : it_(std::move(it)), after_(std::move(after)), stop_at_(std::move(stop_at)) {
+    producer_ = std::thread([this] { Produce(); });
+  }
+  ~CommitFeed() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_ = true;
+    }
+    cv_.notify_all();
+    producer_.join();
+  }
+
+  // The next commit, or nullptr at the end (then check status()). The pointer stays valid
+  // until the next call.
+  const Commit* Next() {
+    if (pos_ < current_.size()) return &current_[pos_++];
+    current_.clear();
+    pos_ = 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !batches_.empty() || done_; });
+    if (batches_.empty()) return nullptr;
+    current_ = std::move(batches_.front());
+    batches_.pop_front();
+    cv_.notify_all();
+    return &current_[pos_++];
+  }
+  Status status() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  // Commits travel in batches, so the hand-over costs little per commit.
+  static constexpr std::size_t kBatch = 64;
+  static constexpr std::size_t kMaxBatches = 8;
+
+  bool Push(std::vector<Commit>& batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return batches_.size() < kMaxBatches || cancelled_; });
+    if (cancelled_) return false;
+    batches_.push_back(std::move(batch));
+    batch.clear();
+    cv_.notify_all();
+    return true;
+  }
+
+  void Produce() {
+    bool skipping = !after_.empty();
+    std::vector<Commit> batch;
+    bool open = true;
+    for (; open && it_->Valid(); it_->Next()) {
+      const Commit& commit = it_->commit();
+      const bool last = !stop_at_.empty() && commit.id == stop_at_;
+      if (skipping) {
+        if (commit.id == after_) skipping = false;
+        if (last) break;
+        continue;
+      }
+      batch.push_back(commit);
+      // The first batch is small, so a page filled by the newest commits returns quickly.
+      if (batch.size() == (pushed_ == 0 ? 8 : kBatch)) {
+        open = Push(batch);
+        ++pushed_;
+      }
+      if (last) break;
+    }
+    if (open && !batch.empty()) Push(batch);
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = it_->status();
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::unique_ptr<ref::CommitIterator> it_;
+  const std::string after_;
+  const CommitId stop_at_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Commit>> batches_;
+  bool done_ = false;
+  bool cancelled_ = false;
+  Status status_;
+  std::size_t pushed_ = 0;       // producer only
+  std::vector<Commit> current_;  // consumer only
+  std::size_t pos_ = 0;          // consumer only
+  std::thread producer_;
+};
+
+}  // namespace
+
 Result<Page<Commit>> Graveler::Log(const Repository& repo, std::string_view ref,
                                    const LogParams& params) {
   ASSIGN_OR_RETURN(ref::ResolvedRef start, refs_.ResolveRef(repo, ref));
@@ -56,9 +161,23 @@ Result<Page<Commit>> Graveler::Log(const Repository& repo, std::string_view ref,
   options.first_parent = params.first_parent;
   options.since = params.since;
   ASSIGN_OR_RETURN(auto it, refs_.Log(repo, start.commit_id, options));
-  const bool filtered = !params.objects.empty() || !params.prefixes.empty();
-  bool skipping = !params.after.empty();
   Page<Commit> page;
+  const bool filtered = !params.objects.empty() || !params.prefixes.empty();
+  if (filtered) {
+    CommitFeed feed(std::move(it), params.after, stop_at);
+    while (const Commit* commit = feed.Next()) {
+      ASSIGN_OR_RETURN(bool keep, CommitTouches(repo, *commit, params));
+      if (!keep) continue;
+      if (page.items.size() == params.amount) {
+        page.has_more = true;
+        return page;
+      }
+      page.items.push_back(*commit);
+    }
+    RETURN_IF_ERROR(feed.status());
+    return page;
+  }
+  bool skipping = !params.after.empty();
   for (; it->Valid(); it->Next()) {
     const Commit& commit = it->commit();
     const bool last = !stop_at.empty() && commit.id == stop_at;
@@ -67,17 +186,11 @@ Result<Page<Commit>> Graveler::Log(const Repository& repo, std::string_view ref,
       if (last) break;
       continue;
     }
-    bool keep = true;
-    if (filtered) {
-      ASSIGN_OR_RETURN(keep, CommitTouches(repo, commit, params));
+    if (page.items.size() == params.amount) {
+      page.has_more = true;
+      break;
     }
-    if (keep) {
-      if (page.items.size() == params.amount) {
-        page.has_more = true;
-        break;
-      }
-      page.items.push_back(commit);
-    }
+    page.items.push_back(commit);
     if (last) break;
   }
   RETURN_IF_ERROR(it->status());

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -512,6 +513,38 @@ TEST_P(GravelerTest, LogPagesAndFilters) {
   LogParams since;
   since.since = 1'700'000'004;
   EXPECT_EQ(Must(g().Log(repo_, "main", since)).items.size(), 2u);
+}
+
+TEST_P(GravelerTest, FilteredLogPagesThroughALongHistory) {
+  // Long enough that commits reach the filter in several batches.
+  std::vector<CommitId> touching;  // newest first at the end
+  for (int i = 0; i < 150; ++i) {
+    const bool touch = i % 7 == 0;
+    Put("main", touch ? "watched" : "other/" + std::to_string(i), std::to_string(i));
+    CommitParams p;
+    p.committer = "t";
+    p.message = std::to_string(i);
+    p.creation_date = 1'700'000'000 + i;
+    Commit c = Must(g().CommitBranch(repo_, "main", p));
+    if (touch) touching.push_back(c.id);
+  }
+  std::reverse(touching.begin(), touching.end());
+  LogParams lp;
+  lp.objects = {"watched"};
+  lp.amount = 5;
+  std::vector<CommitId> seen;
+  for (int guard = 0; guard < 20; ++guard) {
+    auto page = Must(g().Log(repo_, "main", lp));
+    for (const Commit& c : page.items) seen.push_back(c.id);
+    if (!page.has_more) break;
+    EXPECT_EQ(page.items.size(), 5u);
+    lp.after = page.items.back().id;
+  }
+  EXPECT_EQ(seen, touching);
+  LogParams stop;
+  stop.objects = {"watched"};
+  stop.stop_at = touching[3];
+  EXPECT_EQ(Must(g().Log(repo_, "main", stop)).items.size(), 4u);
 }
 
 TEST_P(GravelerTest, ReadOnlyRepositoryRefusesWrites) {
