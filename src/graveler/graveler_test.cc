@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/hash.h"
+#include "graveler/iterators/iterators.h"
 #include "graveler/testing/engine_env.h"
 
 namespace tarn::graveler {
@@ -574,6 +575,40 @@ TEST_P(GravelerTest, RefsDumpRestoresIntoAnEmptyRepository) {
   EXPECT_EQ(Must(g().GetTag(target, "v1")).commit_id, c1.id);
   EXPECT_EQ(Must(g().Get(target, "dev", "b")).data, "1");
   EXPECT_EQ(g().RestoreRefs(target, dump).code(), StatusCode::kPreconditionFailed);
+}
+
+TEST_P(GravelerTest, RestoreRefusesACommitWhoseIdDoesNotMatch) {
+  Put("main", "a", "1");
+  Commit c = CommitAll("main");
+  RefsDump dump = Must(g().DumpRefs(repo_));
+  // The same dump with one commit's message altered but its id kept.
+  auto commits = Must(engine_->committed().NewIterator(repo_.storage_namespace,
+                                                       dump.commits_metarange_id));
+  std::vector<ValueRecord> records;
+  for (commits->SeekGE(""); commits->Valid(); commits->Next()) {
+    std::string data(commits->data());
+    if (commits->key() == c.id) {
+      const auto at = data.find("\"c\"");
+      ASSERT_NE(at, std::string::npos) << data;
+      data.replace(at, 3, "\"x\"");
+    }
+    records.push_back(ValueRecord{std::string(commits->key()), V(data)});
+  }
+  auto tampered = NewVectorIterator(std::move(records));
+  tampered->SeekGE("");
+  dump.commits_metarange_id =
+      Must(engine_->committed().WriteMetaRange(repo_.storage_namespace, *tampered));
+  ASSERT_OK(g().DeleteRepository("repo1"));
+  CreateRepositoryParams params;
+  params.id = "restored";
+  params.storage_namespace = repo_.storage_namespace;
+  Repository target = Must(g().CreateRepository(params));
+  Status st = g().RestoreRefs(target, dump);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+  EXPECT_NE(st.message().find(c.id), std::string_view::npos);
+  // Nothing points at what was loaded: the default branch is still the initial commit.
+  EXPECT_EQ(Must(g().GetBranch(target, "main")).commit_id,
+            Must(g().Log(target, "main", {})).items.back().id);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GravelerTest,
