@@ -82,6 +82,12 @@ Result<PutResult> FaultInjectingAdapter::Put(const ObjectPointer& object, Reader
   return AdapterWrapper::Put(object, body, options);
 }
 
+Result<PutResult> FaultInjectingAdapter::PutFile(const ObjectPointer& object,
+                                                 const std::string& path) {
+  RETURN_IF_ERROR(Check(Operation::kPut));  // a Put by other means
+  return AdapterWrapper::PutFile(object, path);
+}
+
 Result<std::unique_ptr<ObjectReader>> FaultInjectingAdapter::Get(
     const ObjectPointer& object, const std::optional<ByteRange>& range) {
   RETURN_IF_ERROR(Check(Operation::kGet));

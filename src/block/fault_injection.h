@@ -66,6 +66,7 @@ class FaultInjectingAdapter final : public AdapterWrapper {
 
   Result<PutResult> Put(const ObjectPointer& object, Reader& body,
                         const PutOptions& options) override;
+  Result<PutResult> PutFile(const ObjectPointer& object, const std::string& path) override;
   Result<std::unique_ptr<ObjectReader>> Get(const ObjectPointer& object,
                                             const std::optional<ByteRange>& range) override;
   Result<ObjectInfo> Head(const ObjectPointer& object) override;

@@ -21,6 +21,9 @@ class AdapterWrapper : public Adapter {
                         const PutOptions& options) override {
     return target_->Put(object, body, options);
   }
+  Result<PutResult> PutFile(const ObjectPointer& object, const std::string& path) override {
+    return target_->PutFile(object, path);
+  }
   Result<std::unique_ptr<ObjectReader>> Get(const ObjectPointer& object,
                                             const std::optional<ByteRange>& range) override {
     return target_->Get(object, range);

@@ -159,6 +159,13 @@ class Adapter {
   virtual Result<PutResult> Put(const ObjectPointer& object, Reader& body,
                                 const PutOptions& options) = 0;
 
+  // Stores the complete local file at `path` as `object`, as Put would (content type
+  // application/octet-stream). The caller does not change the file afterwards, so an adapter
+  // may take it over instead of copying its bytes: the local adapter hard-links it when it can
+  // and derives the etag when the object is first read, so PutResult::etag may be empty. The
+  // default streams the file through Put. Errors: IOError when the file cannot be read; Put's.
+  virtual Result<PutResult> PutFile(const ObjectPointer& object, const std::string& path);
+
   // Opens the object for reading, optionally a range of it.
   // Errors: NotFound; InvalidArgument whose message starts with "range not satisfiable" when the
   // range starts past the end of the object (S3's InvalidRange).

@@ -141,8 +141,37 @@ Status AtomicFile::AppendRange(int source, uint64_t offset, uint64_t length,
 
 bool AtomicFile::TryClone(int source) { return ::ioctl(fd_.get(), FICLONE, source) == 0; }
 
+Result<std::optional<AtomicFile>> AtomicFile::Link(int dir, const std::string& source,
+                                                   std::string display) {
+  for (;;) {
+    std::string name = std::string(kTempPrefix) + RandomHex(8);
+    if (::linkat(AT_FDCWD, source.c_str(), dir, name.c_str(), 0) != 0) {
+      if (errno == EEXIST) continue;
+      if (errno == EXDEV || errno == EPERM || errno == EMLINK || errno == ENOTSUP ||
+          errno == EOPNOTSUPP) {
+        return std::optional<AtomicFile>();  // another file system, or no hard links here
+      }
+      // The directory is open, so what failed is the caller's file: it cannot be read.
+      return Status::IOError("cannot store " + source + " as " + display + ": " +
+                             std::strerror(errno));
+    }
+    int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+      const int err = errno;
+      ::unlinkat(dir, name.c_str(), 0);
+      return ErrnoStatus(err, "open the linked temporary file for", display);
+    }
+    return std::optional<AtomicFile>(
+        AtomicFile(dir, UniqueFd(fd), std::move(name), std::move(display)));
+  }
+}
+
 Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, bool sync_directory) {
   RETURN_IF_ERROR(WriteMeta(fd_.get(), meta, display_));
+  return CommitWithoutMeta(name, sync_directory);
+}
+
+Status AtomicFile::CommitWithoutMeta(std::string_view name, bool sync_directory) {
   if (::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync", display_);
   std::string target(name);
   if (::renameat(dir_, temp_name_.c_str(), dir_, target.c_str()) != 0) {

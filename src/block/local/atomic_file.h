@@ -32,6 +32,13 @@ class AtomicFile {
   // IOError.
   static Result<AtomicFile> Create(int dir, std::string display);
 
+  // Makes the existing file `source` the temporary file by a hard link, so committing it stores
+  // its bytes without copying them. Returns nullopt (and changes nothing) when `source` cannot
+  // be linked there (another file system, no hard links). The caller must not change `source`
+  // afterwards: both names are one file.
+  static Result<std::optional<AtomicFile>> Link(int dir, const std::string& source,
+                                                std::string display);
+
   AtomicFile(AtomicFile&& other) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   // Removes the temporary file unless Commit succeeded.
@@ -62,6 +69,8 @@ class AtomicFile {
   // `sync_directory`, fsyncs the directory so the new name survives a crash.
   // Errors: Conflict when `name` is a non-empty directory; IOError.
   Status Commit(std::string_view name, const StoredMeta& meta, bool sync_directory);
+  // The same without metadata: the adapter derives the etag when the object is first opened.
+  Status CommitWithoutMeta(std::string_view name, bool sync_directory);
 
  private:
   // Reads from `body` until `buffer` is full or the body ends; returns the bytes read.

@@ -80,6 +80,7 @@ class LocalAdapter final : public Adapter {
   std::string_view scheme() const override { return "local"; }
   Result<PutResult> Put(const ObjectPointer& object, Reader& body,
                         const PutOptions& options) override;
+  Result<PutResult> PutFile(const ObjectPointer& object, const std::string& path) override;
   Result<std::unique_ptr<ObjectReader>> Get(const ObjectPointer& object,
                                             const std::optional<ByteRange>& range) override;
   Result<ObjectInfo> Head(const ObjectPointer& object) override;

@@ -2,9 +2,12 @@
 #include "block/local/local_adapter.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "block/etag.h"
 #include "block/local/fs.h"
 #include "block/testing/adapter_conformance.h"
 
@@ -55,6 +58,29 @@ Result<AdapterUnderTest> MakeNamedWalking() {
     walk.reset();
   };
   return made;
+}
+
+TEST(LocalAdapterPutFileTest, TakesTheFileByLinkWithoutCopying) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  auto cleanup = RemoveLater(dir);
+  LocalOptions options;
+  options.root = dir + "/root";
+  auto adapter = NewLocalAdapter(options);
+  ASSERT_TRUE(adapter.ok()) << adapter.status().ToString();
+  const std::string source = dir + "/range.sst";
+  { std::ofstream(source) << "range file bytes"; }
+  auto put = (*adapter)->PutFile({"local://repo", "_tarn/abc"}, source);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  struct stat src_st, obj_st;
+  ASSERT_EQ(::stat(source.c_str(), &src_st), 0);
+  ASSERT_EQ(::stat((dir + "/root/repo/_tarn/abc").c_str(), &obj_st), 0);
+  EXPECT_EQ(src_st.st_ino, obj_st.st_ino);  // one file, two names
+  EXPECT_EQ(src_st.st_nlink, 2u);
+  auto info = (*adapter)->Head({"local://repo", "_tarn/abc"});
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->etag, Md5HexOf("range file bytes"));  // derived on first read
+  cleanup();
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,5 +1,8 @@
 #include "block/testing/adapter_conformance.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "block/etag.h"
@@ -149,6 +152,28 @@ TEST_P(AdapterConformanceTest, PutReturnsTheMd5EtagAndSize) {
   ASSERT_TRUE(put.ok());
   EXPECT_EQ(put->etag, "5d41402abc4b2a76b9719d911017c592");
   EXPECT_EQ(put->size, 5u);
+}
+
+TEST_P(AdapterConformanceTest, PutFileStoresTheFilesBytes) {
+  char tmpl[] = "/tmp/tarn-putfile-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  const std::string bytes(300'000, 'r');
+  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+  auto put = adapter().PutFile(Ptr("_tarn/file"), tmpl);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->size, bytes.size());
+  ::unlink(tmpl);  // the object does not depend on the caller's file
+  auto body = GetString("_tarn/file");
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(*body, bytes);
+  auto info = adapter().Head(Ptr("_tarn/file"));
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->size, bytes.size());
+  EXPECT_EQ(info->etag, Md5HexOf(bytes));
+  EXPECT_EQ(adapter().PutFile(Ptr("_tarn/missing"), "/nonexistent/tarn-file").status().code(),
+            StatusCode::kIOError);
 }
 
 TEST_P(AdapterConformanceTest, HeadReturnsSizeEtagContentTypeAndTime) {

@@ -45,21 +45,6 @@ class Fd {
 };
 
 // A block::Reader over an open file.
-class FileReader final : public block::Reader {
- public:
-  FileReader(int fd, const std::string& path) : fd_(fd), path_(path) {}
-  Result<std::size_t> Read(std::span<char> out) override {
-    for (;;) {
-      ssize_t n = ::read(fd_, out.data(), out.size());
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno != EINTR) return Errno("reading", path_);
-    }
-  }
-
- private:
-  int fd_;
-  const std::string& path_;
-};
 
 Status WriteAll(int fd, const char* p, std::size_t n, const std::string& path) {
   while (n > 0) {
@@ -108,21 +93,6 @@ Status Stream(block::ObjectReader& reader, int out, const std::string& path) {
 }
 
 }  // namespace
-
-Status UploadFile(block::Adapter& adapter, const block::ObjectPointer& object,
-                  const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return Errno("opening", path);
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Errno("stat of", path);
-  FileReader reader(fd.get(), path);
-  block::PutOptions options;
-  options.size = static_cast<uint64_t>(st.st_size);
-  options.content_type = "application/octet-stream";
-  ASSIGN_OR_RETURN(block::PutResult put, adapter.Put(object, reader, options));
-  (void)put;
-  return Status::OK();
-}
 
 Status DownloadFile(block::Adapter& adapter, const block::ObjectPointer& object,
                     const std::string& path) {

@@ -1,5 +1,5 @@
-// Moving whole local files to and from block storage: the upload of a written range or
-// metarange file and the download of a missing one into the cache's workspace.
+// Moving whole local files from block storage (the download of a missing range or metarange
+// file into the cache's workspace; uploads go through Adapter::PutFile) and small local files.
 #pragma once
 #include <string>
 #include <string_view>
@@ -8,11 +8,6 @@
 #include "tarn/status.h"
 
 namespace tarn::graveler::committed::sst {
-
-// Puts the file at `path` as `object`, with its size known in advance.
-// Errors: IOError when the file cannot be read; the adapter's errors as they are.
-Status UploadFile(block::Adapter& adapter, const block::ObjectPointer& object,
-                  const std::string& path);
 
 // Writes `object` to a new file at `path` (which must not exist). On failure the partial file
 // is removed. Errors: the adapter's (NotFound for a missing object); IOError for local writes.

@@ -314,8 +314,9 @@ Status SstStore::Publish(block::Adapter& adapter, std::string_view ns, FileType 
     RemoveFileQuietly(temp_path);
     return Status::OK();
   }
+  // PutFile lets a local namespace take the file by hard link instead of copying it.
   Status status =
-      UploadFile(adapter, block::ObjectPointer{std::string(ns), ObjectKey(id)}, temp_path);
+      adapter.PutFile(block::ObjectPointer{std::string(ns), ObjectKey(id)}, temp_path).status();
   if (!status.ok()) {
     RemoveFileQuietly(temp_path);
     return status.WithContext("uploading " + DescribeFile(type, id, ns));
