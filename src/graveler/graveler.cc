@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -186,6 +187,29 @@ Status Graveler::DeleteRepository(std::string_view id) {
 
 Status Graveler::SetRepositoryReadOnly(std::string_view id, bool read_only) {
   return refs_.SetRepositoryReadOnly(id, read_only);
+}
+
+Result<std::size_t> Graveler::DropOrphanStagingTokens(const Repository& repo) {
+  // Order matters: partitions first, then branches (see the header).
+  ASSIGN_OR_RETURN(std::vector<StagingToken> tokens, staging_.ListTokens(repo.instance_uid));
+  std::set<StagingToken> named;
+  std::string after;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto page, refs_.ListBranches(repo, after, 1000));
+    for (const auto& b : page.items) {
+      named.insert(b.staging_token);
+      named.insert(b.sealed_tokens.begin(), b.sealed_tokens.end());
+      after = b.id;
+    }
+    if (!page.has_more || page.items.empty()) break;
+  }
+  std::size_t dropped = 0;
+  for (const auto& token : tokens) {
+    if (named.count(token) != 0) continue;
+    RETURN_IF_ERROR(staging_.Drop(token));
+    ++dropped;
+  }
+  return dropped;
 }
 
 // --- branches and tags ---

@@ -227,6 +227,14 @@ class Graveler {
 
   Result<Page<Commit>> Log(const Repository& repo, std::string_view ref, const LogParams& params);
 
+  // --- maintenance ---
+
+  // Drops the repository's staging partitions that no branch names any more: copies a write
+  // left in a token that a commit had already sealed and dropped. Partitions are listed before
+  // branches are read, and a token never comes back once its branch lets go of it, so a token
+  // still in use is never dropped. Returns how many were dropped.
+  Result<std::size_t> DropOrphanStagingTokens(const Repository& repo);
+
   // --- refs dump / restore ---
 
   Result<RefsDump> DumpRefs(const Repository& repo);

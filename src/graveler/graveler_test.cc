@@ -548,6 +548,24 @@ TEST_P(GravelerTest, FilteredLogPagesThroughALongHistory) {
   EXPECT_EQ(Must(g().Log(repo_, "main", stop)).items.size(), 4u);
 }
 
+TEST_P(GravelerTest, OrphanStagingTokensAreDroppedAndNamedOnesKept) {
+  Put("main", "a", "1");
+  ASSERT_TRUE(g().CreateBranch(repo_, "dev", "main").ok());
+  Put("dev", "b", "1");
+  // A copy left in a token no branch names any more (a write that raced a commit).
+  const StagingToken stale = repo_.instance_uid + "/stale-token";
+  ASSERT_OK(engine_->staging().Set(stale, "ghost", V("x")));
+  // Another repository's tokens are not this repository's business.
+  const StagingToken foreign = "ffffffffffffffff/other";
+  ASSERT_OK(engine_->staging().Set(foreign, "k", V("x")));
+  EXPECT_EQ(Must(g().DropOrphanStagingTokens(repo_)), 1u);
+  EXPECT_TRUE(Must(engine_->staging().IsEmpty(stale)));
+  EXPECT_FALSE(Must(engine_->staging().IsEmpty(foreign)));
+  EXPECT_EQ(Must(g().Get(repo_, "main", "a")).data, "1");
+  EXPECT_EQ(Must(g().Get(repo_, "dev", "b")).data, "1");
+  EXPECT_EQ(Must(g().DropOrphanStagingTokens(repo_)), 0u);
+}
+
 TEST_P(GravelerTest, ReadOnlyRepositoryRefusesWrites) {
   ASSERT_OK(g().SetRepositoryReadOnly("repo1", true));
   repo_ = Must(g().GetRepository("repo1"));
@@ -582,8 +600,8 @@ TEST_P(GravelerTest, RestoreRefusesACommitWhoseIdDoesNotMatch) {
   Commit c = CommitAll("main");
   RefsDump dump = Must(g().DumpRefs(repo_));
   // The same dump with one commit's message altered but its id kept.
-  auto commits = Must(engine_->committed().NewIterator(repo_.storage_namespace,
-                                                       dump.commits_metarange_id));
+  auto commits =
+      Must(engine_->committed().NewIterator(repo_.storage_namespace, dump.commits_metarange_id));
   std::vector<ValueRecord> records;
   for (commits->SeekGE(""); commits->Valid(); commits->Next()) {
     std::string data(commits->data());

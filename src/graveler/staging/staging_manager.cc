@@ -179,4 +179,15 @@ Status StagingManager::Drop(const StagingToken& token) {
   return store_.DeletePartition(PartitionName(token).view());
 }
 
+Result<std::vector<StagingToken>> StagingManager::ListTokens(std::string_view repository_uid) {
+  if (repository_uid.empty()) return Status::InvalidArgument("a repository uid is required");
+  const std::string prefix = "stg/" + std::string(repository_uid) + "/";
+  ASSIGN_OR_RETURN(std::vector<std::string> partitions, store_.ListPartitions());
+  std::vector<StagingToken> tokens;
+  for (const auto& p : partitions) {
+    if (p.compare(0, prefix.size(), prefix) == 0) tokens.push_back(p.substr(4));
+  }
+  return tokens;
+}
+
 }  // namespace tarn::graveler::staging

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graveler/iterators/value_iterator.h"
 #include "graveler/model.h"
@@ -60,6 +61,9 @@ class StagingManager {
   Result<bool> IsEmpty(const StagingToken& token);
   // Removes every record of `token`.
   Status Drop(const StagingToken& token);
+  // The tokens of a repository that hold records: those named "<repository_uid>/...".
+  // Lists every partition of the store: a maintenance call, not for hot paths.
+  Result<std::vector<StagingToken>> ListTokens(std::string_view repository_uid);
 
  private:
   kv::Store& store_;
