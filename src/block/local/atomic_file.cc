@@ -167,7 +167,13 @@ Result<std::optional<AtomicFile>> AtomicFile::Link(int dir, const std::string& s
 }
 
 Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, bool sync_directory) {
-  RETURN_IF_ERROR(WriteMeta(fd_.get(), meta, display_));
+  // The bytes are final: record their size and time with the etag, so reads need no fstat.
+  struct stat st;
+  if (::fstat(fd_.get(), &st) != 0) return ErrnoStatus(errno, "stat", display_);
+  StoredMeta stamped = meta;
+  stamped.size = static_cast<uint64_t>(st.st_size);
+  stamped.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  RETURN_IF_ERROR(WriteMeta(fd_.get(), stamped, display_));
   return CommitWithoutMeta(name, sync_directory);
 }
 

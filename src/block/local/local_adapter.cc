@@ -100,18 +100,34 @@ LocalAdapter::LocalAdapter(const LocalOptions& options, UniqueFd root,
 
 Result<OpenedObject> LocalAdapter::OpenObject(const ObjectPlace& place) {
   ASSIGN_OR_RETURN(UniqueFd fd, OpenBeneath(place.ns.base, place.file(), O_RDONLY, place.display));
+  ASSIGN_OR_RETURN(std::optional<StoredMeta> meta, ReadMeta(fd.get(), place.display));
+  if (meta && meta->size && meta->mtime_ns) {
+    // A version-2 record carries size and time, so no fstat: only regular files this adapter
+    // wrote carry one (a directory has no such attribute).
+    ObjectInfo info;
+    info.size = *meta->size;
+    info.etag = std::move(meta->etag);
+    info.content_type = std::move(meta->content_type);
+    info.last_modified = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(*meta->mtime_ns)));
+    return OpenedObject{std::move(fd), std::move(info)};
+  }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return ErrnoStatus(errno, "stat", place.display);
   if (!S_ISREG(st.st_mode)) {
     return Status::NotFound("object " + EscapeBytes(place.display, 400) + " does not exist");
   }
-  ASSIGN_OR_RETURN(std::optional<StoredMeta> meta, ReadMeta(fd.get(), place.display));
   if (!meta) {
-    // A file placed in the namespace by other means: derive its etag once and remember it.
+    // A file placed in the namespace by other means (or taken by PutFile): derive its etag once
+    // and remember it, with size and time.
     meta.emplace();
     ASSIGN_OR_RETURN(meta->etag,
                      ComputeEtag(fd.get(), static_cast<uint64_t>(st.st_size), place.display));
-    (void)WriteMeta(fd.get(), *meta, place.display);
+    StoredMeta stamped = *meta;
+    stamped.size = static_cast<uint64_t>(st.st_size);
+    stamped.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    (void)WriteMeta(fd.get(), stamped, place.display);
   }
   return OpenedObject{std::move(fd), InfoFrom(st, *meta)};
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -244,7 +245,24 @@ TEST_F(LocalAdapterTest, ObjectsAreFilesUnderTheNamespaceDirectory) {
   ssize_t n =
       ::getxattr((NsDir() / "a" / "b" / "c.txt").c_str(), "user.tarn.meta", value, sizeof(value));
   ASSERT_GT(n, 0);
-  EXPECT_EQ(std::string(value, n), "1\n9a0364b9e99bb480dd25e1f0284c8555\n");
+  struct stat st;
+  ASSERT_EQ(::stat((NsDir() / "a" / "b" / "c.txt").c_str(), &st), 0);
+  const int64_t mtime_ns =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  EXPECT_EQ(std::string(value, n),
+            "2\n7\n" + std::to_string(mtime_ns) + "\n9a0364b9e99bb480dd25e1f0284c8555\n");
+}
+
+TEST_F(LocalAdapterTest, VersionOneMetadataIsStillRead) {
+  ASSERT_TRUE(Put(Ptr("old"), "content").ok());
+  const std::string v1 = "1\n9a0364b9e99bb480dd25e1f0284c8555\ntext/plain";
+  ASSERT_EQ(::setxattr((NsDir() / "old").c_str(), "user.tarn.meta", v1.data(), v1.size(), 0), 0);
+  auto info = adapter_->Head(Ptr("old"));
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->size, 7u);
+  EXPECT_EQ(info->etag, "9a0364b9e99bb480dd25e1f0284c8555");
+  EXPECT_EQ(info->content_type, "text/plain");
+  EXPECT_GT(info->last_modified.time_since_epoch().count(), 0);
 }
 
 TEST_F(LocalAdapterTest, FilesPlacedByOtherMeansAreServedWithTheirMd5) {

@@ -3,6 +3,7 @@
 // are replaced together by the same rename. docs/block_local.md describes the format.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ inline constexpr std::size_t kMaxContentType = 1024;
 struct StoredMeta {
   std::string etag;
   std::string content_type;
+  // The file's size and modification time when the record was written (version 2), so that a
+  // Get needs no fstat; absent in version-1 records.
+  std::optional<uint64_t> size;
+  std::optional<int64_t> mtime_ns;
 };
 
 // Writes `meta` to the open file `fd`. Errors: IOError naming `display` (ENOTSUP: the file
