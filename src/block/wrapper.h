@@ -11,8 +11,9 @@ namespace tarn::block {
 
 class AdapterWrapper : public Adapter {
  public:
-  // Takes ownership of `target`. REQUIRES: target != nullptr.
-  explicit AdapterWrapper(std::unique_ptr<Adapter> target) : target_(std::move(target)) {}
+  // Owns `target`, alone (pass a unique_ptr) or with others (a shared_ptr, e.g. one object
+  // store seen by several engines in a test). REQUIRES: target != nullptr.
+  explicit AdapterWrapper(std::shared_ptr<Adapter> target) : target_(std::move(target)) {}
 
   Adapter& target() { return *target_; }
 
@@ -73,7 +74,7 @@ class AdapterWrapper : public Adapter {
   }
 
  private:
-  std::unique_ptr<Adapter> target_;
+  std::shared_ptr<Adapter> target_;
 };
 
 }  // namespace tarn::block

@@ -30,6 +30,11 @@ void PutFixed64BE(std::string& out, uint64_t v);
 uint32_t DecodeFixed32BE(const char* p);
 uint64_t DecodeFixed64BE(const char* p);
 
+// LEB128 varints (7 bits a byte, low first): the length prefixes of tarn's binary records.
+void PutVarint64(std::string& out, uint64_t v);
+// Reads one varint from the front of `in` and consumes it; false when `in` ends inside one.
+bool GetVarint64(std::string_view& in, uint64_t& v);
+
 // The smallest string greater than every string that starts with `prefix`, or empty when
 // there is none (prefix is empty or all 0xFF bytes).
 std::string PrefixSuccessor(std::string_view prefix);

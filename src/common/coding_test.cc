@@ -411,5 +411,27 @@ TEST(Base64AppendTest, DecodeIntoRejectsMalformedInput) {
   }
 }
 
+TEST(VarintTest, RoundTripsAndConsumesExactlyItsBytes) {
+  std::string out;
+  const uint64_t values[] = {0, 1, 127, 128, 300, 1ull << 35, ~0ull};
+  for (uint64_t v : values) PutVarint64(out, v);
+  out.push_back('x');
+  std::string_view in(out);
+  for (uint64_t want : values) {
+    uint64_t got = 0;
+    ASSERT_TRUE(GetVarint64(in, got));
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_EQ(in, "x");
+}
+
+TEST(VarintTest, ATruncatedVarintIsRefused) {
+  std::string out;
+  PutVarint64(out, 1ull << 40);
+  std::string_view in(out.data(), out.size() - 1);
+  uint64_t v = 0;
+  EXPECT_FALSE(GetVarint64(in, v));
+}
+
 }  // namespace
 }  // namespace tarn

@@ -97,6 +97,21 @@ void Graveler::DropTokens(const std::vector<StagingToken>& tokens) {
   for (const auto& token : tokens) (void)staging_.Drop(token);
 }
 
+Result<std::vector<StagingToken>> Graveler::BranchTokens(const Repository& repo) {
+  std::vector<StagingToken> tokens;
+  std::string after;
+  for (;;) {
+    ASSIGN_OR_RETURN(auto page, refs_.ListBranches(repo, after, 1000));
+    for (const auto& b : page.items) {
+      tokens.push_back(b.staging_token);
+      tokens.insert(tokens.end(), b.sealed_tokens.begin(), b.sealed_tokens.end());
+      after = b.id;
+    }
+    if (!page.has_more || page.items.empty()) break;
+  }
+  return tokens;
+}
+
 Result<bool> Graveler::IsDirty(const Branch& branch) {
   if (!branch.sealed_tokens.empty()) return true;
   ASSIGN_OR_RETURN(bool empty, staging_.IsEmpty(branch.staging_token));
@@ -163,17 +178,7 @@ Result<Page<Repository>> Graveler::ListRepositories(std::string_view after, std:
 
 Status Graveler::DeleteRepository(std::string_view id) {
   ASSIGN_OR_RETURN(Repository repo, refs_.GetRepository(id));
-  std::vector<StagingToken> tokens;
-  std::string after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto page, refs_.ListBranches(repo, after, 1000));
-    for (const auto& b : page.items) {
-      tokens.push_back(b.staging_token);
-      tokens.insert(tokens.end(), b.sealed_tokens.begin(), b.sealed_tokens.end());
-      after = b.id;
-    }
-    if (!page.has_more) break;
-  }
+  ASSIGN_OR_RETURN(std::vector<StagingToken> tokens, BranchTokens(repo));
   RETURN_IF_ERROR(refs_.DeleteRepository(id));
   DropTokens(tokens);
   ASSIGN_OR_RETURN(block::Adapter * adapter, blocks_.ForNamespace(repo.storage_namespace));
@@ -192,17 +197,8 @@ Status Graveler::SetRepositoryReadOnly(std::string_view id, bool read_only) {
 Result<std::size_t> Graveler::DropOrphanStagingTokens(const Repository& repo) {
   // Order matters: partitions first, then branches (see the header).
   ASSIGN_OR_RETURN(std::vector<StagingToken> tokens, staging_.ListTokens(repo.instance_uid));
-  std::set<StagingToken> named;
-  std::string after;
-  for (;;) {
-    ASSIGN_OR_RETURN(auto page, refs_.ListBranches(repo, after, 1000));
-    for (const auto& b : page.items) {
-      named.insert(b.staging_token);
-      named.insert(b.sealed_tokens.begin(), b.sealed_tokens.end());
-      after = b.id;
-    }
-    if (!page.has_more || page.items.empty()) break;
-  }
+  ASSIGN_OR_RETURN(std::vector<StagingToken> in_use, BranchTokens(repo));
+  const std::set<StagingToken> named(in_use.begin(), in_use.end());
   std::size_t dropped = 0;
   for (const auto& token : tokens) {
     if (named.count(token) != 0) continue;

@@ -255,6 +255,8 @@ class Graveler {
   Result<std::optional<Value>> LookupBelow(const Repository& repo, const Branch& branch,
                                            std::string_view key, bool include_current);
   Result<bool> IsDirty(const Branch& branch);
+  // Every token the repository's branches name: current and sealed.
+  Result<std::vector<StagingToken>> BranchTokens(const Repository& repo);
   // Restores the committed state of `key` in the branch's current token (see ResetKey).
   Status ResetKeyInToken(const Repository& repo, const Branch& branch, std::string_view key,
                          bool explicit_state);

@@ -2,27 +2,10 @@
 
 #include <string>
 
+#include "common/coding.h"
+
 namespace tarn::graveler::committed {
 namespace {
-
-void PutVarint64(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool GetVarint64(std::string_view& in, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift <= 63 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
 
 bool GetLengthPrefixed(std::string_view& in, std::string_view& out) {
   uint64_t n = 0;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/coding.h"
 #include "graveler/committed/range_id.h"
 
 namespace tarn::graveler::committed::sst {
@@ -25,28 +26,9 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
-void PutVarint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-bool GetVarint(std::string_view& in, uint64_t& v) {
-  v = 0;
-  for (int shift = 0; shift <= 63 && !in.empty(); shift += 7) {
-    const auto byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
 void EncodeRangeValue(std::string_view identity, std::string_view data, std::string& out) {
   out.clear();
-  PutVarint(out, identity.size());
+  PutVarint64(out, identity.size());
   out.append(identity);
   out.append(data);
 }
@@ -57,7 +39,7 @@ bool DecodeRangeValue(std::string_view value, std::string_view& identity, std::s
   if (!value.empty() && static_cast<uint8_t>(value.front()) < 0x80) {
     n = static_cast<uint8_t>(value.front());
     value.remove_prefix(1);
-  } else if (!GetVarint(value, n)) {
+  } else if (!GetVarint64(value, n)) {
     return false;
   }
   if (n == 0 || n > value.size()) return false;
@@ -68,14 +50,14 @@ bool DecodeRangeValue(std::string_view value, std::string_view& identity, std::s
 
 void EncodeMetaRangeValue(const RangeInfo& range, std::string& out) {
   out.clear();
-  PutVarint(out, range.id.size());
+  PutVarint64(out, range.id.size());
   out.append(range.id);
   out.append(EncodeRangeData(range));
 }
 
 bool DecodeMetaRangeValue(std::string_view value, RangeInfo& range) {
   uint64_t n = 0;
-  if (!GetVarint(value, n) || n > value.size()) return false;
+  if (!GetVarint64(value, n) || n > value.size()) return false;
   std::string_view id = value.substr(0, n);
   if (!IsValidId(id)) return false;
   range.id.assign(id);

@@ -20,11 +20,6 @@ std::string ObjectKey(std::string_view id);
 // True for 64 lowercase hex characters (a range or metarange id).
 bool IsValidId(std::string_view id);
 
-// Appends `v` as an unsigned LEB128 varint.
-void PutVarint(std::string& out, uint64_t v);
-// Reads a varint from the front of `in`; false when `in` ends first or it overflows 64 bits.
-bool GetVarint(std::string_view& in, uint64_t& v);
-
 // A range file's SST value: lp(identity) || data. Replaces `out`, reusing its capacity.
 void EncodeRangeValue(std::string_view identity, std::string_view data, std::string& out);
 // Splits a range file's SST value into views over `value`. False when malformed.

@@ -336,7 +336,7 @@ class SstMetaRangeWriter final : public MetaRangeWriter {
       if (!s.ok()) break;
       data = EncodeRangeData(*range);
       value.clear();
-      PutVarint(value, range->id.size());
+      PutVarint64(value, range->id.size());
       value.append(range->id);
       value.append(data);
       s = writer.Put(range->max_key, value);

@@ -282,7 +282,7 @@ Status SstStore::Verify(const std::string& path, std::string_view ns, std::strin
       ok = DecodeRangeValue(value, identity, data);
     } else {
       uint64_t n = 0;
-      ok = GetVarint(value, n) && n <= value.size();
+      ok = GetVarint64(value, n) && n <= value.size();
       if (ok) {
         identity = value.substr(0, n);
         data = value.substr(n);

@@ -9,6 +9,7 @@
 #include "block/local/local_adapter.h"
 #include "block/memory/memory_adapter.h"
 #include "block/s3/s3_adapter.h"
+#include "block/wrapper.h"
 #include "graveler/committed/sst_range_store.h"
 #include "kv/memory/memory_store.h"
 #include "kv/postgres/postgres_store.h"
@@ -64,72 +65,12 @@ struct Services {
 
 namespace {
 
-// Forwards to a shared adapter (the memory object store shared by sibling engines).
-class SharedAdapter final : public block::Adapter {
- public:
-  explicit SharedAdapter(std::shared_ptr<block::Adapter> a) : a_(std::move(a)) {}
-  std::string_view scheme() const override { return a_->scheme(); }
-  Result<block::PutResult> Put(const block::ObjectPointer& o, block::Reader& b,
-                               const block::PutOptions& p) override {
-    return a_->Put(o, b, p);
-  }
-  Result<std::unique_ptr<block::ObjectReader>> Get(
-      const block::ObjectPointer& o, const std::optional<block::ByteRange>& r) override {
-    return a_->Get(o, r);
-  }
-  Result<block::ObjectInfo> Head(const block::ObjectPointer& o) override { return a_->Head(o); }
-  Result<bool> Exists(const block::ObjectPointer& o) override { return a_->Exists(o); }
-  Status Delete(const block::ObjectPointer& o) override { return a_->Delete(o); }
-  Result<block::ListPage> List(std::string_view ns, std::string_view prefix, std::string_view after,
-                               std::size_t max) override {
-    return a_->List(ns, prefix, after, max);
-  }
-  Result<block::PutResult> Copy(const block::ObjectPointer& s,
-                                const block::ObjectPointer& d) override {
-    return a_->Copy(s, d);
-  }
-  Result<std::string> CreateMultipartUpload(const block::ObjectPointer& o,
-                                            const block::PutOptions& p) override {
-    return a_->CreateMultipartUpload(o, p);
-  }
-  Result<std::string> UploadPart(const block::ObjectPointer& o, std::string_view id, int n,
-                                 block::Reader& b, std::optional<uint64_t> size) override {
-    return a_->UploadPart(o, id, n, b, size);
-  }
-  Result<std::string> UploadPartCopy(const block::ObjectPointer& o, std::string_view id, int n,
-                                     const block::ObjectPointer& s,
-                                     const std::optional<block::ByteRange>& r) override {
-    return a_->UploadPartCopy(o, id, n, s, r);
-  }
-  Result<block::PutResult> CompleteMultipartUpload(
-      const block::ObjectPointer& o, std::string_view id,
-      std::span<const block::CompletedPart> parts) override {
-    return a_->CompleteMultipartUpload(o, id, parts);
-  }
-  Status AbortMultipartUpload(const block::ObjectPointer& o, std::string_view id) override {
-    return a_->AbortMultipartUpload(o, id);
-  }
-  Result<std::vector<block::PartInfo>> ListParts(const block::ObjectPointer& o,
-                                                 std::string_view id) override {
-    return a_->ListParts(o, id);
-  }
-  Result<std::vector<block::UploadInfo>> ListMultipartUploads(std::string_view ns,
-                                                              std::string_view p) override {
-    return a_->ListMultipartUploads(ns, p);
-  }
-  Result<std::string> Presign(const block::ObjectPointer& o, block::PresignMethod m,
-                              std::chrono::seconds e) override {
-    return a_->Presign(o, m, e);
-  }
-
- private:
-  std::shared_ptr<block::Adapter> a_;
-};
-
 Result<std::unique_ptr<block::Adapter>> NewAdapter(Services& s) {
   switch (s.backend) {
     case Backend::kMemory:
-      return std::unique_ptr<block::Adapter>(std::make_unique<SharedAdapter>(s.memory_adapter));
+      // One memory object store, shared by every engine of these services.
+      return std::unique_ptr<block::Adapter>(
+          std::make_unique<block::AdapterWrapper>(s.memory_adapter));
     case Backend::kRocksDbLocal: {
       block::LocalOptions o;
       o.root = (s.dir / "objects").string();
