@@ -22,7 +22,7 @@ build_packages=(
 test_packages=(
   postgresql
   python3 python3-boto3 python3-botocore python3-pytest
-  curl procps
+  curl procps awscli rclone s3cmd
 )
 bench_packages=(libbenchmark-dev awscli)
 

@@ -118,3 +118,14 @@ def fresh_postgres_db(postgres_url):
 def health(server):
     status, body = server.get("/_health")
     return status, json.loads(body)
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory):
+    """One quickstart `tarn serve` per test module for the S3 gateway tests; killed afterwards."""
+    server = Server(["--quickstart", "--data-dir", str(tmp_path_factory.mktemp("s3data")),
+                     "--listen", "127.0.0.1:0"])
+    yield server
+    if server.proc.poll() is None:
+        server.proc.kill()
+        server.proc.wait(timeout=30)
