@@ -85,16 +85,29 @@ def clock_offset(delta):
         yield
 
 
+class _S3Signer(botocore.auth.S3SigV4Auth):
+    """botocore's S3 signer with a caller-chosen x-amz-content-sha256 (e.g. a streaming marker)."""
+
+    def __init__(self, creds, region, content_sha256):
+        super().__init__(creds, "s3", region)
+        self._content_sha256 = content_sha256
+
+    def payload(self, request):
+        return self._content_sha256 or super().payload(request)
+
+
 def sign_v4(method, url, headers=None, body=b"", access_key=ACCESS_KEY, secret_key=SECRET_KEY,
-            region=REGION, skew=None, unsigned_payload=False):
+            region=REGION, skew=None, unsigned_payload=False, content_sha256=None):
     """Signs a request with SigV4 (S3 flavour); returns the headers to send, Host included.
-    `url` is the full URL (its host is the signed Host). `skew` shifts the signing time."""
+    `url` is the full URL (its host is the signed Host). `skew` shifts the signing time;
+    `unsigned_payload` signs UNSIGNED-PAYLOAD; `content_sha256` signs that value instead of the
+    body's hash."""
     req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body,
                                          headers=dict(headers or {}))
     if unsigned_payload:
-        req.context["payload_signing_enabled"] = False
+        content_sha256 = "UNSIGNED-PAYLOAD"
     creds = botocore.credentials.Credentials(access_key, secret_key)
-    signer = botocore.auth.S3SigV4Auth(creds, "s3", region)
+    signer = _S3Signer(creds, region, content_sha256)
     if skew is not None:
         with clock_offset(skew):
             signer.add_auth(req)
