@@ -241,3 +241,19 @@ def create_branch(base_url, repo, branch, source="main"):
     status, out = api(base_url, "POST", f"/repositories/{repo}/branches",
                       {"name": branch, "source": source})
     assert status == 201, f"branch {branch} from {repo}/{source}: {status} {out}"
+
+
+def tool_env(tmp_dir, extra=None):
+    """An environment for command-line S3 tools: the quickstart keys, no user configuration,
+    no CA bundle override, nothing else from AWS_* or RCLONE_*."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "RCLONE_", "S3CMD"))}
+    cfg = os.path.join(str(tmp_dir), "aws-empty-config")
+    open(cfg, "a").close()
+    env.update({"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+                "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": cfg,
+                "AWS_SHARED_CREDENTIALS_FILE": cfg, "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_MAX_ATTEMPTS": "1", "AWS_PAGER": ""})
+    if extra:
+        env.update(extra)
+    return env
