@@ -656,8 +656,8 @@ def test_bucket_subresources_are_not_implemented(s3, repo):
 # --- presigned URLs --------------------------------------------------------------------------
 
 
-def urlopen(url, method="GET", data=None):
-    req = urllib.request.Request(url, method=method, data=data)
+def urlopen(url, method="GET", data=None, headers=None):
+    req = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, r.read()
@@ -704,8 +704,8 @@ def test_presigned_v2_get_works_and_expires(s3_server, s3, repo):
 
 def test_presigned_v2_put(s3_server, s3, repo):
     url = s3util.presign_v2(s3_server.url, f"/{repo}/main/v2put.txt", int(time.time()) + 300,
-                            method="PUT")
-    status, body = urlopen(url, "PUT", b"v2 put")
+                            method="PUT", content_type="text/plain")
+    status, body = urlopen(url, "PUT", b"v2 put", {"Content-Type": "text/plain"})
     assert status == 200, body
     assert read(s3, repo, "main/v2put.txt") == b"v2 put"
 
