@@ -1,65 +1,85 @@
 #include "http/server.h"
 
-#include <atomic>
+#include <algorithm>
+#include <boost/asio/ssl/context.hpp>
+#include <cerrno>
 #include <charconv>
 #include <condition_variable>
-#include <exception>
+#include <cstring>
+#include <fstream>
 #include <mutex>
-#include <set>
+#include <optional>
+#include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "http/asio.h"
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "http/connection.h"
 
 namespace tarn::http {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
 
-Response ErrorResponse(int status, std::string_view message) {
-  return Response::Text(status, std::string(message) + "\n");
+Status CheckReadable(const std::string& path, std::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    return Status::InvalidArgument(std::string(what) + " '" + path + "' cannot be opened: " +
+                                   std::strerror(errno) + " (check the path and its permissions)");
+  }
+  return Status::OK();
 }
 
-bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(static_cast<unsigned>(r.status));
-  for (auto& h : r.headers) out.insert(h.name, h.value);
-  out.set(bhttp::field::server, "tarn");
-  out.body() = std::move(r.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  return out;
-}
-
-class BeastServer;
-
-// One connection. `busy` is true while a request is being read past its first byte, handled or
-// answered; an idle connection may be closed at once on shutdown.
-struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  std::atomic<bool> busy{false};
-};
-
-class BeastServer final : public Server {
+class BeastServer final : public Server, private internal::ConnectionRegistry {
  public:
-  BeastServer(const ServerOptions& options, Handler handler,
-              std::shared_ptr<spdlog::logger> logger)
+  BeastServer(const ServerOptions& options, Handler handler, std::shared_ptr<spdlog::logger> logger)
       : options_(options),
         handler_(std::move(handler)),
         logger_(std::move(logger)),
+        ids_(std::random_device{}() * 0x100000001ULL ^ std::random_device{}()),
         acceptor_(io_),
-        workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
+        workers_(static_cast<std::size_t>(std::max(1, options.worker_threads))) {
+    context_ = {&options_, &handler_, logger_.get(), &workers_, &stopped_, &ids_, this};
+  }
 
   ~BeastServer() override { Shutdown(std::chrono::milliseconds(5000)); }
 
+  Status SetUpTls() {
+    const auto& cert = options_.tls_cert_file;
+    const auto& key = options_.tls_key_file;
+    if (cert.empty() && key.empty()) return Status::OK();
+    if (cert.empty() || key.empty()) {
+      return Status::InvalidArgument("TLS needs both a certificate file and a key file; only the " +
+                                     std::string(cert.empty() ? "key" : "certificate") +
+                                     " file was given");
+    }
+    RETURN_IF_ERROR(CheckReadable(cert, "TLS certificate file"));
+    RETURN_IF_ERROR(CheckReadable(key, "TLS key file"));
+    tls_.emplace(ssl::context::tls_server);
+    boost::system::error_code ec;
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                          ssl::context::no_tlsv1_1,
+                      ec);
+    tls_->use_certificate_chain_file(cert, ec);
+    if (ec) {
+      return Status::InvalidArgument("TLS certificate file '" + cert +
+                                     "' is not a usable PEM certificate chain: " + ec.message());
+    }
+    tls_->use_private_key_file(key, ssl::context::pem, ec);
+    if (ec) {
+      return Status::InvalidArgument(
+          "TLS key file '" + key +
+          "' is not a usable PEM private key for the certificate: " + ec.message());
+    }
+    return Status::OK();
+  }
+
   Status Bind() {
+    RETURN_IF_ERROR(SetUpTls());
     boost::system::error_code ec;
     auto address = asio::ip::make_address(options_.host, ec);
     if (ec) {
@@ -92,13 +112,8 @@ class BeastServer final : public Server {
       boost::system::error_code ec;
       acceptor_.close(ec);
       std::lock_guard lock(mu_);
-      for (auto& c : connections_) {
-        // Each connection lives on its own strand; touch its socket only there.
-        asio::post(c->stream.get_executor(), [c] {
-          boost::system::error_code ignored;
-          if (!c->busy) c->stream.socket().close(ignored);
-        });
-      }
+      // Each connection lives on its own strand and closes itself there.
+      for (auto& [ptr, c] : connections_) c->CloseIfIdle();
     });
     {
       std::unique_lock lock(mu_);
@@ -108,17 +123,24 @@ class BeastServer final : public Server {
     for (auto& t : io_threads_) t.join();
     // With the I/O threads gone nothing else touches these sockets. The posted close above may
     // never have run (the wait ends at once when no connection is open), and connections still
-    // busy at the deadline must not stay open until the server is destroyed.
+    // busy at the deadline must not stay open until the server is destroyed; a handler blocked
+    // reading a body must be released for the worker pool to finish.
     {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
       std::lock_guard lock(mu_);
-      for (auto& c : connections_) c->stream.socket().close(ignored);
+      for (auto& [ptr, c] : connections_) c->CloseNow();
     }
     workers_.join();
   }
 
  private:
+  void Remove(internal::ConnectionBase* connection) override {
+    std::lock_guard lock(mu_);
+    connections_.erase(connection);
+    if (connections_.empty()) drained_.notify_all();
+  }
+
   asio::awaitable<void> Accept() {
     for (;;) {
       boost::system::error_code ec;
@@ -134,105 +156,33 @@ class BeastServer final : public Server {
         socket.close(ec);
         co_return;
       }
-      auto conn = std::make_shared<Connection>(std::move(socket));
+      socket.set_option(tcp::no_delay(true), ec);
+      auto conn = internal::MakeConnection(&context_, std::move(socket), tls_ ? &*tls_ : nullptr);
       {
         std::lock_guard lock(mu_);
-        connections_.insert(conn);
+        connections_.emplace(conn.get(), conn);
       }
-      asio::co_spawn(conn->stream.get_executor(), Serve(conn), asio::detached);
+      conn->Start();
     }
-  }
-
-  asio::awaitable<void> Serve(std::shared_ptr<Connection> conn) {
-    beast::flat_buffer buffer;
-    std::string remote;
-    {
-      boost::system::error_code ec;
-      auto ep = conn->stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
-    }
-    for (;;) {
-      boost::system::error_code ec;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-      parser.body_limit(options_.max_body_bytes);
-      conn->stream.expires_after(options_.idle_timeout);
-      co_await bhttp::async_read_header(conn->stream, buffer, parser,
-                                        asio::redirect_error(asio::use_awaitable, ec));
-      // A Content-Length over the body limit fails here, before any of the body is read; it
-      // is answered below. Anything else (closed, timed out, malformed) just closes.
-      if (ec && ec != bhttp::error::body_limit) break;
-      conn->busy = true;
-      if (!ec) {
-        conn->stream.expires_after(options_.request_timeout);
-        co_await bhttp::async_read(conn->stream, buffer, parser,
-                                   asio::redirect_error(asio::use_awaitable, ec));
-      }
-      Response response;
-      bool keep_alive = false;
-      unsigned version = 11;
-      if (ec == bhttp::error::body_limit) {
-        response = ErrorResponse(413, "request body too large");
-      } else if (ec) {
-        break;
-      } else {
-        auto& msg = parser.get();
-        version = msg.version();
-        keep_alive = msg.keep_alive();
-        Request request;
-        request.method = std::string(msg.method_string());
-        request.target = std::string(msg.target());
-        for (const auto& field : msg) {
-          request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-        }
-        request.body = std::move(msg.body());
-        request.remote_address = remote;
-        // The handler may block on storage: run it on the worker pool, resume here after.
-        response = co_await asio::co_spawn(
-            workers_, [this, &request]() -> asio::awaitable<Response> {
-              // An escaping exception would end the I/O thread and with it the process.
-              try {
-                co_return handler_(request);
-              } catch (const std::exception& e) {
-                logger_->error("handler failed on {} {}: {}", request.method, request.target,
-                               e.what());
-              } catch (...) {
-                logger_->error("handler failed on {} {}: unknown exception", request.method,
-                               request.target);
-              }
-              co_return ErrorResponse(500, "internal server error");
-            },
-            asio::use_awaitable);
-      }
-      if (stopped_) keep_alive = false;
-      auto out = ToBeast(std::move(response), version, keep_alive);
-      // The reply gets its own budget: time the handler spent must not count against it.
-      conn->stream.expires_after(options_.request_timeout);
-      co_await bhttp::async_write(conn->stream, out, asio::redirect_error(asio::use_awaitable, ec));
-      conn->busy = false;
-      // Shutdown skips a connection that is busy writing and relies on this check to end it.
-      if (ec || !keep_alive || stopped_) break;
-    }
-    boost::system::error_code ignored;
-    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    conn->stream.socket().close(ignored);
-    std::lock_guard lock(mu_);
-    connections_.erase(conn);
-    if (connections_.empty()) drained_.notify_all();
   }
 
   ServerOptions options_;
   Handler handler_;
   std::shared_ptr<spdlog::logger> logger_;
+  RequestIdGenerator ids_;
+  internal::ServerContext context_{};
+  std::optional<ssl::context> tls_;
+  std::mutex mu_;
+  std::condition_variable drained_;
+  std::unordered_map<internal::ConnectionBase*, std::shared_ptr<internal::ConnectionBase>>
+      connections_;
+  std::atomic<bool> stopped_{false};
+  // Destroyed before the members above: pending handlers hold connections that use them.
   asio::io_context io_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
   std::vector<std::thread> io_threads_;
   uint16_t port_ = 0;
-  std::atomic<bool> stopped_{false};
-  std::mutex mu_;
-  std::condition_variable drained_;
-  std::set<std::shared_ptr<Connection>> connections_;
 };
 
 }  // namespace
