@@ -177,9 +177,9 @@ Result<block::ByteRange> ParseCopyRange(std::string_view text, uint64_t size) {
     return invalid();
   }
   if (range.last >= size) {
-    return s3::S3Error(s3::S3ErrorCode::kInvalidRange,
-                       "x-amz-copy-source-range " + std::string(text) +
-                           " is outside the source object of " + std::to_string(size) + " bytes");
+    // S3's answer to a range past the end of the source.
+    return InvalidArgument("Range specified is not valid for source object of size: " +
+                           std::to_string(size));
   }
   return range;
 }
