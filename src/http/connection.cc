@@ -452,8 +452,7 @@ class Connection final : public ConnectionBase,
       co_return !ec;
     }
     if (!response.stream) {
-      std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(response.body)};
-      co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+      ec = co_await WriteHeadAnd(asio::buffer(response.body));
       if (!ec) *bytes_out = response.body.size();
       co_return !ec;
     }
@@ -466,6 +465,30 @@ class Connection final : public ConnectionBase,
       }
     }
     co_return co_await StreamBody(response.stream, length, bytes_out);
+  }
+
+  // Writes head_ and then `body`: one gathered write on plain connections. Under TLS a small
+  // body is copied behind the head (one record), a large one written separately: the TLS
+  // stream's gathered writes lose the second buffer when the first is small.
+  asio::awaitable<boost::system::error_code> WriteHeadAnd(asio::const_buffer body) {
+    boost::system::error_code ec;
+    if constexpr (kPlain) {
+      std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), body};
+      co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      if (body.size() <= kScratchBytes) {
+        head_.append(static_cast<const char*>(body.data()), body.size());
+        co_await asio::async_write(stream_, asio::buffer(head_),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await asio::async_write(stream_, asio::buffer(head_),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) {
+          co_await asio::async_write(stream_, body, asio::redirect_error(asio::use_awaitable, ec));
+        }
+      }
+    }
+    co_return ec;
   }
 
   // Head, then the file range with sendfile(2) from this thread; false when the range ended
@@ -582,9 +605,7 @@ class Connection final : public ConnectionBase,
       }
       Lowest().expires_after(opt_.request_timeout);
       if (head_pending) {
-        std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
-                                                  asio::buffer(slot.data.get(), slot.n)};
-        co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+        ec = co_await WriteHeadAnd(asio::buffer(slot.data.get(), slot.n));
         head_pending = false;
       } else {
         co_await asio::async_write(stream_, asio::buffer(slot.data.get(), slot.n),
