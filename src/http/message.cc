@@ -23,17 +23,17 @@ Result<std::string> ReadBody(const Request& request, std::size_t limit) {
   std::string out;
   if (!request.body) return out;
   if (request.content_length && *request.content_length > limit) {
-    return Status::InvalidArgument(
-        "request body too large: " + std::to_string(*request.content_length) + " bytes, at most " +
-        std::to_string(limit) + " accepted here");
+    return Status::InvalidArgument("request body too large: " +
+                                   std::to_string(*request.content_length) + " bytes, at most " +
+                                   std::to_string(limit) + " accepted here");
   }
   char buf[16384];
   for (;;) {
     ASSIGN_OR_RETURN(std::size_t n, request.body->Read(std::span<char>(buf, sizeof(buf))));
     if (n == 0) return out;
     if (out.size() + n > limit) {
-      return Status::InvalidArgument("request body too large: more than " + std::to_string(limit) +
-                                     " bytes, at most that accepted here");
+      return Status::InvalidArgument("request body too large: more than " +
+                                     std::to_string(limit) + " bytes, at most that accepted here");
     }
     out.append(buf, n);
   }
@@ -52,7 +52,8 @@ std::string_view Request::query() const {
 
 std::string_view Request::header(std::string_view name) const {
   for (const auto& h : headers) {
-    if (h.name.size() == name.size() && strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
+    if (h.name.size() == name.size() &&
+        strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
       return h.value;
     }
   }
@@ -61,7 +62,8 @@ std::string_view Request::header(std::string_view name) const {
 
 bool Request::has_header(std::string_view name) const {
   for (const auto& h : headers) {
-    if (h.name.size() == name.size() && strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
+    if (h.name.size() == name.size() &&
+        strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
       return true;
     }
   }
@@ -70,7 +72,8 @@ bool Request::has_header(std::string_view name) const {
 
 std::string_view Response::header(std::string_view name) const {
   for (const auto& h : headers) {
-    if (h.name.size() == name.size() && strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
+    if (h.name.size() == name.size() &&
+        strncasecmp(h.name.data(), name.data(), name.size()) == 0) {
       return h.value;
     }
   }
