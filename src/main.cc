@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.footer("Run 'tarn <command> --help' for the options of a command.");
   int exit_code = 0;
   tarn::server::AddServeCommand(app, exit_code);
+  tarn::server::AddSetupCommand(app, exit_code);
   tarn::server::AddKvCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -10,6 +10,7 @@ struct ConfigFlags;
 
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddKvCommands(CLI::App& app, int& exit_code);
+void AddSetupCommand(CLI::App& app, int& exit_code);
 
 // --config and --data-dir, shared by every command that opens the configured store.
 void AddConfigFlags(CLI::App& cmd, ConfigFlags& flags);

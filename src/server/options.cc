@@ -47,6 +47,27 @@ const ConfigSchema& ServerConfigSchema() {
            "Local cache of immutable range files (default <data_dir>/cache)", {}});
     s.Add({"cache.size_bytes", ConfigType::kInt, "1073741824",
            "Size bound of the range file cache in bytes", {}});
+    s.Add({"gateway.domain", ConfigType::kString, "s3.local.tarn.io",
+           "Comma-separated S3 domains: Host <repo>.<domain> is virtual-host addressing", {}});
+    s.Add({"gateway.region", ConfigType::kString, "us-east-1",
+           "Region the S3 gateway reports (GetBucketLocation)", {}});
+    s.Add({"gateway.default_namespace", ConfigType::kString, "local://{repo}",
+           "Storage namespace of a repository created with S3 CreateBucket; {repo} is the "
+           "bucket name (empty: CreateBucket is refused)", {}});
+    s.Add({"gateway.multipart_expiry", ConfigType::kDuration, "168h",
+           "Abort multipart uploads not completed within this time", {}});
+    s.Add({"http.io_threads", ConfigType::kInt, "0",
+           "Threads serving sockets (0: one per two cores)", {}});
+    s.Add({"http.worker_threads", ConfigType::kInt, "0",
+           "Threads running requests against storage and metadata (0: 8 per core)", {}});
+    s.Add({"http.access_log", ConfigType::kBool, "false",
+           "Log one line per request (method, path, status, bytes, duration, request id)", {}});
+    s.Add({"tls.cert_file", ConfigType::kString, "",
+           "PEM certificate chain: serve HTTPS on listen_address (with tls.key_file)", {}});
+    s.Add({"tls.key_file", ConfigType::kString, "", "PEM private key of tls.cert_file", {}});
+    s.Add({"auth.encrypt.secret_key", ConfigType::kString, "",
+           "Secret that encrypts access keys at rest (empty: a random key in "
+           "<data_dir>/auth.secret; required with kv.type postgres)", {}});
     return s;
   }();
   return schema;
@@ -103,6 +124,40 @@ Result<ServerOptions> ServerOptionsFromConfig(const Config& config) {
                                    ") must be at least 16777216 (16 MiB)");
   }
   o.cache.size_bytes = static_cast<uint64_t>(cache_size);
+
+  o.gateway.domains.clear();
+  const std::string domains = config.GetString("gateway.domain");
+  for (std::size_t start = 0; start < domains.size();) {
+    std::size_t comma = domains.find(',', start);
+    if (comma == std::string::npos) comma = domains.size();
+    std::string d = domains.substr(start, comma - start);
+    if (!d.empty()) o.gateway.domains.push_back(std::move(d));
+    start = comma + 1;
+  }
+  o.gateway.region = config.GetString("gateway.region");
+  o.gateway.default_namespace = config.GetString("gateway.default_namespace");
+  o.gateway.multipart_expiry = std::chrono::duration_cast<std::chrono::seconds>(
+      config.GetDuration("gateway.multipart_expiry"));
+  o.http.io_threads = static_cast<int>(config.GetInt("http.io_threads"));
+  o.http.worker_threads = static_cast<int>(config.GetInt("http.worker_threads"));
+  if (o.http.io_threads < 0 || o.http.worker_threads < 0) {
+    return Status::InvalidArgument("http.io_threads and http.worker_threads must be 0 (auto) or "
+                                   "positive");
+  }
+  o.http.access_log = config.GetBool("http.access_log");
+  o.http.tls_cert_file = config.GetString("tls.cert_file");
+  o.http.tls_key_file = config.GetString("tls.key_file");
+  if (o.http.tls_cert_file.empty() != o.http.tls_key_file.empty()) {
+    return Status::InvalidArgument(
+        "TLS needs both 'tls.cert_file' and 'tls.key_file' (only one is set)");
+  }
+  o.auth_encrypt_secret_key = config.GetString("auth.encrypt.secret_key");
+  if (o.kv.type == "postgres" && o.auth_encrypt_secret_key.empty()) {
+    return Status::InvalidArgument(
+        "kv.type is postgres but 'auth.encrypt.secret_key' is not set: every server sharing the "
+        "database must encrypt access keys with the same secret (set it in the config file or "
+        "TARN_AUTH_ENCRYPT_SECRET_KEY)");
+  }
   return o;
 }
 

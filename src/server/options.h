@@ -37,6 +37,21 @@ struct CacheOptions {
   uint64_t size_bytes = 1ull << 30;
 };
 
+struct GatewayConfig {
+  std::vector<std::string> domains = {"s3.local.tarn.io"};
+  std::string region = "us-east-1";
+  std::string default_namespace = "local://{repo}";
+  std::chrono::seconds multipart_expiry{7 * 24 * 3600};
+};
+
+struct HttpOptions {
+  int io_threads = 0;      // 0: one per two cores, at least one
+  int worker_threads = 0;  // 0: 8 per core
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool access_log = false;
+};
+
 struct ServerOptions {
   std::string listen_address = "127.0.0.1:8000";
   std::string data_dir = "./tarn-data";
@@ -45,6 +60,11 @@ struct ServerOptions {
   KvOptions kv;
   BlockstoreOptions blockstore;
   CacheOptions cache;
+  GatewayConfig gateway;
+  HttpOptions http;
+  // The secret that encrypts access keys at rest; empty: a random one kept in
+  // <data_dir>/auth.secret (refused with the postgres driver, whose servers must share it).
+  std::string auth_encrypt_secret_key;
 };
 
 // Every configuration key tarn serve and tarn kv understand.

@@ -1,5 +1,6 @@
-// The server's request router: maps each request to the component that answers it. For now it
-// serves /_health; the REST API and the S3 gateway plug in here.
+// The server's request router: maps each request to the component that answers it. S3 requests
+// (by Host or signature material, see gateway::Gateway::Accepts) go to the gateway; /_health and
+// /metrics are answered here; the REST API plugs in next.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -9,21 +10,36 @@
 #include "http/message.h"
 #include "tarn/kv/store.h"
 
+namespace tarn::http {
+class Metrics;
+}
+namespace tarn::gateway {
+class Gateway;
+}
+
 namespace tarn::server {
 
 class Routes {
  public:
-  Routes(kv::Store& store, std::shared_ptr<spdlog::logger> logger)
-      : store_(store), logger_(std::move(logger)) {}
+  // `gateway` and `metrics` may be null (not served).
+  Routes(kv::Store& store, std::shared_ptr<spdlog::logger> logger,
+         gateway::Gateway* gateway = nullptr, std::shared_ptr<http::Metrics> metrics = nullptr)
+      : store_(store),
+        logger_(std::move(logger)),
+        gateway_(gateway),
+        metrics_(std::move(metrics)) {}
 
   // Thread-safe.
   http::Response Handle(const http::Request& request);
 
  private:
   http::Response Health(const http::Request& request);
+  http::Response MetricsPage(const http::Request& request);
 
   kv::Store& store_;
   std::shared_ptr<spdlog::logger> logger_;
+  gateway::Gateway* gateway_;
+  std::shared_ptr<http::Metrics> metrics_;
 };
 
 }  // namespace tarn::server

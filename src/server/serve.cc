@@ -3,14 +3,22 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <thread>
 
+#include "auth/authorizer.h"
+#include "auth/credentials.h"
 #include "common/coding.h"
 #include "common/logging.h"
+#include "gateway/gateway.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "kv/schema.h"
+#include "server/auth_setup.h"
 #include "server/engine.h"
 #include "server/lease.h"
 #include "server/routes.h"
@@ -35,22 +43,64 @@ std::string HostName() {
   return buf;
 }
 
+// Runs `task` every `period` on its own thread until destroyed.
+class PeriodicTask {
+ public:
+  PeriodicTask(std::chrono::milliseconds period, std::function<void()> task)
+      : thread_([this, period, task = std::move(task)] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stop_; })) {
+            lock.unlock();
+            task();
+            lock.lock();
+          }
+        }) {}
+  ~PeriodicTask() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 void PrintBanner(const ServerOptions& options, const Engine& engine, uint16_t port,
-                 const std::string& host) {
-  std::string base = "http://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" +
+                 const std::string& host, bool initialized) {
+  std::string scheme = options.http.tls_cert_file.empty() ? "http" : "https";
+  std::string base = scheme + "://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" +
                      std::to_string(port);
   std::cout << "tarn is serving on " << base << "\n"
             << "  metadata store : " << DescribeStore(options.kv) << "\n"
-            << "  data directory : " << std::filesystem::absolute(options.data_dir).lexically_normal().string()
-            << "\n"
-            << "  range cache    : " << std::filesystem::absolute(options.cache.dir).lexically_normal().string()
-            << "\n";
+            << "  data directory : "
+            << std::filesystem::absolute(options.data_dir).lexically_normal().string() << "\n"
+            << "  range cache    : "
+            << std::filesystem::absolute(options.cache.dir).lexically_normal().string() << "\n";
   for (const auto& line : engine.storage_description()) {
     std::cout << "  object storage : " << line << "\n";
   }
-  std::cout << "  health check   : curl " << base << "/_health\n"
-            << "Stop it with Ctrl-C (graceful shutdown).\n"
-            << std::flush;
+  std::cout << "  S3 endpoint    : " << base << "  (bucket = repository, key = <branch>/<path>)\n"
+            << "  health check   : curl " << base << "/_health\n"
+            << "  metrics        : curl " << base << "/metrics\n";
+  if (options.quickstart) {
+    std::cout << "  credentials    : access key id " << auth::kQuickstartAccessKeyId
+              << "\n                   secret access key " << auth::kQuickstartSecretAccessKey
+              << "\n  try            : AWS_ACCESS_KEY_ID=" << auth::kQuickstartAccessKeyId
+              << " AWS_SECRET_ACCESS_KEY=" << auth::kQuickstartSecretAccessKey
+              << " \\\n                   aws --endpoint-url " << base
+              << " s3 mb s3://my-repo && aws --endpoint-url " << base
+              << " s3 cp README.md s3://my-repo/main/\n";
+  } else if (!initialized) {
+    std::cout << "  no users yet   : stop the server and run `tarn setup --user-name admin` "
+                 "(same --config/--data-dir) to create the first admin and its keys\n";
+  }
+  std::cout << "Stop it with Ctrl-C (graceful shutdown).\n" << std::flush;
 }
 
 }  // namespace
@@ -89,8 +139,8 @@ int RunServe(const ConfigFlags& flags) {
   if (!engine.ok()) return fail(engine.status().WithContext("starting the versioning engine"));
 
   http::ServerOptions http_options;
-  Status s = http::ParseListenAddress(options->listen_address, &http_options.host,
-                                      &http_options.port);
+  Status s =
+      http::ParseListenAddress(options->listen_address, &http_options.host, &http_options.port);
   if (!s.ok()) return fail(s);
 
   auto lease = ServerLease::Acquire(
@@ -99,13 +149,64 @@ int RunServe(const ConfigFlags& flags) {
       *logger);
   if (!lease.ok()) return fail(lease.status().WithContext("registering the server in the store"));
 
-  Routes routes(**store, *logger);
+  auto box = OpenSecretBox(*options);
+  if (!box.ok()) return fail(box.status().WithContext("opening the access key encryption"));
+  auth::CredentialStore credentials(**store, std::move(*box), clock);
+  auto initialized = credentials.IsInitialized();
+  if (!initialized.ok()) return fail(initialized.status());
+  if (options->quickstart && !*initialized) {
+    auto admin = auth::SetupAdmin(credentials, "admin",
+                                  std::make_pair(std::string(auth::kQuickstartAccessKeyId),
+                                                 std::string(auth::kQuickstartSecretAccessKey)));
+    // Another quickstart server racing on the same store may have won: that is fine.
+    if (!admin.ok() && admin.status().code() != StatusCode::kAlreadyExists) {
+      return fail(admin.status().WithContext("creating the quickstart admin"));
+    }
+    *initialized = true;
+  }
+  auth::AllowAuthenticated authorizer;
+
+  gateway::GatewayOptions gateway_options;
+  gateway_options.domains = options->gateway.domains;
+  gateway_options.region = options->gateway.region;
+  gateway_options.default_namespace = options->gateway.default_namespace;
+  gateway_options.multipart_expiry = options->gateway.multipart_expiry;
+  gateway::GatewayDeps deps;
+  deps.catalog = &(*engine)->catalog();
+  deps.blocks = &(*engine)->blocks();
+  deps.store = store->get();
+  deps.credentials = &credentials;
+  deps.authorizer = &authorizer;
+  deps.clock = &clock;
+  deps.logger = *logger;
+  gateway::Gateway gateway(std::move(deps), std::move(gateway_options));
+  auto expire = std::make_unique<PeriodicTask>(std::chrono::hours(1), [&] {
+    auto expired = gateway.ExpireMultipartUploads();
+    if (!expired.ok()) {
+      (*logger)->warn("expiring multipart uploads: {}", expired.status().ToString());
+    } else if (*expired > 0) {
+      (*logger)->info("expired {} abandoned multipart uploads", *expired);
+    }
+  });
+
+  const int cores = std::max(1u, std::thread::hardware_concurrency());
+  http_options.io_threads =
+      options->http.io_threads > 0 ? options->http.io_threads : std::max(1, cores / 2);
+  http_options.worker_threads =
+      options->http.worker_threads > 0 ? options->http.worker_threads : 8 * cores;
+  http_options.tls_cert_file = options->http.tls_cert_file;
+  http_options.tls_key_file = options->http.tls_key_file;
+  auto metrics = std::make_shared<http::Metrics>();
+  http_options.metrics = metrics;
+  if (options->http.access_log) http_options.access_log = *logger;
+
+  Routes routes(**store, *logger, &gateway, metrics);
   auto server = http::Server::Start(
       http_options, [&routes](const http::Request& r) { return routes.Handle(r); }, *logger);
   if (!server.ok()) return fail(server.status());
   (*logger)->info("listening on {}:{} with {}", http_options.host, (*server)->port(),
                   DescribeStore(options->kv));
-  PrintBanner(*options, **engine, (*server)->port(), http_options.host);
+  PrintBanner(*options, **engine, (*server)->port(), http_options.host, *initialized);
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -113,6 +214,7 @@ int RunServe(const ConfigFlags& flags) {
                   signal_number == SIGINT ? "SIGINT" : "SIGTERM", kShutdownDeadline.count() / 1000);
   (*server)->Shutdown(kShutdownDeadline);
   server->reset();
+  expire.reset();
   engine->reset();
   lease->reset();
   store->reset();

@@ -1,0 +1,58 @@
+// A gateway on the memory drivers for handler tests: the quickstart user, a memory engine, and
+// requests signed with SigV4 as a client would sign them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "auth/credentials.h"
+#include "catalog/catalog.h"
+#include "gateway/gateway.h"
+#include "graveler/testing/engine_env.h"
+#include "http/message.h"
+
+namespace tarn::gateway::testing {
+
+class TestGateway {
+ public:
+  // Aborts (a test failure) when the environment cannot be built.
+  static std::unique_ptr<TestGateway> Make(GatewayOptions options = {});
+  ~TestGateway();
+
+  Gateway& gateway() { return *gateway_; }
+  catalog::Catalog& catalog() { return *catalog_; }
+  graveler::Graveler& graveler() { return engine_->graveler(); }
+  kv::Store& store() { return engine_->store(); }
+  auth::CredentialStore& credentials() { return *credentials_; }
+  block::Registry& blocks() { return engine_->blocks(); }
+
+  // A request signed with the quickstart key (SigV4 header form, signed payload hash).
+  // `target` is the wire form ("/repo/main/a%20b?tagging").
+  http::Request Signed(std::string method, std::string target,
+                       std::vector<http::Header> headers = {}, std::string body = "") const;
+  // Signs and handles.
+  http::Response Send(std::string method, std::string target,
+                      std::vector<http::Header> headers = {}, std::string body = "");
+  // Reads a response's body, streamed or not.
+  static std::string BodyOf(const http::Response& response);
+
+  // A repository created through CreateBucket (namespace mem://<name>, branch main).
+  void CreateRepository(const std::string& name);
+  // PUTs `data` at "<repo>/<key>" and expects 200.
+  void PutObject(const std::string& repo, const std::string& key, const std::string& data);
+
+ private:
+  TestGateway() = default;
+  std::unique_ptr<graveler::testing::Engine> engine_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<auth::CredentialStore> credentials_;
+  auth::AllowAuthenticated authorizer_;
+  SystemClock clock_;
+  std::unique_ptr<Gateway> gateway_;
+  int next_request_ = 0;
+};
+
+}  // namespace tarn::gateway::testing
