@@ -45,7 +45,6 @@ constexpr std::string_view kUnsupportedSubresources[] = {
     "torrent",
     "website",
     "versions",
-    "partNumber",
     "renameObject",
     "session",
     "metadataTable",
@@ -121,6 +120,7 @@ Result<Operation> Classify(const http::Request& request, const Target& target,
       return Operation::kListParts;
     }
     if (q.has("uploads")) return BadMethod(m, "?uploads on an object");
+    if (q.has("partNumber")) return NotImplemented("reading one part of an object (partNumber)");
     return m == "GET" ? Operation::kGetObject : Operation::kHeadObject;
   }
   if (m == "PUT") {
