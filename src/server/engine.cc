@@ -79,6 +79,8 @@ Result<std::unique_ptr<Engine>> BuildEngine(const ServerOptions& options, kv::St
     local.allowed_prefixes.push_back(Absolute(p));
   }
   local.clock = &clock;
+  local.sync_files = options.blockstore.local_fsync;
+  local.sync_directory = options.blockstore.local_fsync;
   ASSIGN_OR_RETURN(auto local_adapter, block::NewLocalAdapter(local));
   RETURN_IF_ERROR(e->blocks_.Register(std::move(local_adapter)));
   e->described_.push_back("local:// -> " + local.root);

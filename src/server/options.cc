@@ -32,6 +32,9 @@ const ConfigSchema& ServerConfigSchema() {
     s.Add({"blockstore.local.allowed_prefixes", ConfigType::kString, "",
            "Comma-separated absolute directories where local:///abs/path namespaces may live",
            {}});
+    s.Add({"blockstore.local.fsync", ConfigType::kBool, "true",
+           "fsync each object before it becomes visible (false: faster puts, a crash may lose "
+           "the most recent objects)", {}});
     s.Add({"blockstore.s3.endpoint", ConfigType::kString, "",
            "S3 endpoint URL for s3:// namespaces (empty: AWS)", {}});
     s.Add({"blockstore.s3.region", ConfigType::kString, "",
@@ -110,6 +113,7 @@ Result<ServerOptions> ServerOptionsFromConfig(const Config& config) {
     if (!prefix.empty()) o.blockstore.local_allowed_prefixes.push_back(std::move(prefix));
     start = comma + 1;
   }
+  o.blockstore.local_fsync = config.GetBool("blockstore.local.fsync");
   o.blockstore.s3_endpoint = config.GetString("blockstore.s3.endpoint");
   o.blockstore.s3_region = config.GetString("blockstore.s3.region");
   o.blockstore.s3_access_key_id = config.GetString("blockstore.s3.access_key_id");

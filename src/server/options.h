@@ -25,6 +25,7 @@ struct KvOptions {
 struct BlockstoreOptions {
   std::string local_path;                     // resolved: <data_dir>/objects when not set
   std::vector<std::string> local_allowed_prefixes;
+  bool local_fsync = true;
   std::string s3_endpoint;                    // empty: AWS
   std::string s3_region;                      // empty: AWS_REGION / AWS_DEFAULT_REGION
   std::string s3_access_key_id;               // empty: environment or credentials file

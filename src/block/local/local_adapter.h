@@ -46,6 +46,10 @@ struct LocalOptions {
   bool hash_on_helper_thread = true;
   // fsync the directory after each rename, so a new object's name survives a crash.
   bool sync_directory = true;
+  // fsync every file before it is renamed into place (and the directory, with sync_directory).
+  // false leaves durability to the operating system's writeback: a crash may lose recent
+  // objects (never tear one). blockstore.local.fsync.
+  bool sync_files = true;
   // Source of multipart "initiated" times; the system clock when null. Not owned.
   const Clock* clock = nullptr;
 };
