@@ -13,6 +13,14 @@ namespace {
 using ::testing::HasSubstr;
 using testing::TestGateway;
 
+// A commit by the test user.
+graveler::CommitParams CommitParams(std::string message) {
+  graveler::CommitParams params;
+  params.committer = "tester";
+  params.message = std::move(message);
+  return params;
+}
+
 class CopyObjectTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -119,7 +127,7 @@ TEST_F(CopyObjectTest, SourceIfModifiedSinceTheFutureFailsThePrecondition) {
 TEST_F(CopyObjectTest, CopyToATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", {"tester", "first", {}}).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto r = Copy("/repo/v1/dst.txt", "/repo/main/src.txt");
   EXPECT_EQ(r.status, 403);

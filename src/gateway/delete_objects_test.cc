@@ -17,6 +17,14 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TestGateway;
 
+// A commit by the test user.
+graveler::CommitParams CommitParams(std::string message) {
+  graveler::CommitParams params;
+  params.committer = "tester";
+  params.message = std::move(message);
+  return params;
+}
+
 class DeleteObjectsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,7 +68,7 @@ TEST_F(DeleteObjectsTest, KeysMayMixBranchesAndATagKeyIsAnAccessDeniedEntry) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
   t_->PutObject("repo", "main/kept", "1");
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", {"tester", "first", {}}).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   ASSERT_TRUE(t_->graveler().CreateBranch(*repo, "dev", "main").ok());
   t_->PutObject("repo", "dev/d", "2");

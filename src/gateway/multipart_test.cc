@@ -18,6 +18,14 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TestGateway;
 
+// A commit by the test user.
+graveler::CommitParams CommitParams(std::string message) {
+  graveler::CommitParams params;
+  params.committer = "tester";
+  params.message = std::move(message);
+  return params;
+}
+
 class MultipartTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,7 +57,12 @@ class MultipartTest : public ::testing::Test {
                           const std::vector<std::pair<int, std::string>>& parts,
                           std::vector<http::Header> headers = {}) {
     s3::CompleteMultipartUpload request;
-    for (const auto& [number, etag] : parts) request.parts.push_back({number, etag});
+    for (const auto& [number, etag] : parts) {
+      s3::CompletedPart part;
+      part.part_number = number;
+      part.etag = etag;
+      request.parts.push_back(std::move(part));
+    }
     return t_->Send("POST", "/repo/" + key + "?uploadId=" + id, std::move(headers),
                     s3::EncodeCompleteMultipartUpload(request));
   }
@@ -237,7 +250,7 @@ TEST_F(MultipartTest, CreateOnATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
   t_->PutObject("repo", "main/a", "1");
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", {"tester", "first", {}}).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto r = t_->Send("POST", "/repo/v1/x?uploads");
   EXPECT_EQ(r.status, 403);

@@ -14,6 +14,14 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TestGateway;
 
+// A commit by the test user.
+graveler::CommitParams CommitParams(std::string message) {
+  graveler::CommitParams params;
+  params.committer = "tester";
+  params.message = std::move(message);
+  return params;
+}
+
 std::string TaggingDocument(const std::vector<std::pair<std::string, std::string>>& tags) {
   std::string xml = "<Tagging><TagSet>";
   for (const auto& [key, value] : tags) {
@@ -70,7 +78,7 @@ TEST_F(TaggingTest, TagsSurviveACommitAndCopy) {
   ASSERT_EQ(PutTags(TaggingDocument({{"k", "v"}})).status, 200);
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", {"tester", "tags", {}}).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("tags")).ok());
   auto copy = t_->Send("PUT", "/repo/main/copy", {{"x-amz-copy-source", "/repo/main/obj"}});
   ASSERT_EQ(copy.status, 200) << copy.body;
   auto get = t_->Send("GET", "/repo/main/copy?tagging");
@@ -100,7 +108,7 @@ TEST_F(TaggingTest, MalformedDocumentIsMalformedXML) {
 TEST_F(TaggingTest, TaggingAnObjectOnATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", {"tester", "first", {}}).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto put = t_->Send("PUT", "/repo/v1/obj?tagging", {}, TaggingDocument({{"k", "v"}}));
   EXPECT_EQ(put.status, 403);
