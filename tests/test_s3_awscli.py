@@ -20,7 +20,7 @@ def aws(s3_server, tmp_path_factory):
         cmd = ["aws", "--endpoint-url", s3_server.url, *args]
         r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
         if check and r.returncode != 0:
-            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}\n"
+            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-2000:]}\n"
                                  f"{r.stderr}")
         return r
 

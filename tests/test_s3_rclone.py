@@ -32,7 +32,7 @@ def rclone(s3_server, tmp_path_factory):
         cmd = ["rclone", *args]
         r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
         if check and r.returncode != 0:
-            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}\n"
+            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-2000:]}\n"
                                  f"{r.stderr}")
         return r
 

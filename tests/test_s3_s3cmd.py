@@ -24,7 +24,7 @@ def make_s3cmd(server, home, signature_v2):
         f"signature_v2 = {signature_v2}\n"
         "check_ssl_certificate = False\n"
         "guess_mime_type = False\n"
-        "max_retries = 1\n"
+        "max_retries = 0\n"
         "multipart_chunk_size_mb = 5\n")
     env = s3util.tool_env(home)
 
@@ -32,7 +32,7 @@ def make_s3cmd(server, home, signature_v2):
         cmd = ["s3cmd", "-c", str(cfg), *args]
         r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
         if check and r.returncode != 0:
-            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout}\n"
+            raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-2000:]}\n"
                                  f"{r.stderr}")
         return r
 
