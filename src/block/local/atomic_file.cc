@@ -166,7 +166,7 @@ Result<std::optional<AtomicFile>> AtomicFile::Link(int dir, const std::string& s
   }
 }
 
-Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, bool sync_directory) {
+Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, Durability durability) {
   // The bytes are final: record their size and time with the etag, so reads need no fstat.
   struct stat st;
   if (::fstat(fd_.get(), &st) != 0) return ErrnoStatus(errno, "stat", display_);
@@ -174,11 +174,11 @@ Status AtomicFile::Commit(std::string_view name, const StoredMeta& meta, bool sy
   stamped.size = static_cast<uint64_t>(st.st_size);
   stamped.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   RETURN_IF_ERROR(WriteMeta(fd_.get(), stamped, display_));
-  return CommitWithoutMeta(name, sync_directory);
+  return CommitWithoutMeta(name, durability);
 }
 
-Status AtomicFile::CommitWithoutMeta(std::string_view name, bool sync_directory) {
-  if (::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync", display_);
+Status AtomicFile::CommitWithoutMeta(std::string_view name, Durability durability) {
+  if (durability.sync_file && ::fsync(fd_.get()) != 0) return ErrnoStatus(errno, "fsync", display_);
   std::string target(name);
   if (::renameat(dir_, temp_name_.c_str(), dir_, target.c_str()) != 0) {
     int err = errno;
@@ -196,7 +196,7 @@ Status AtomicFile::CommitWithoutMeta(std::string_view name, bool sync_directory)
     if (err != 0) return ErrnoStatus(err, "rename into place", display_);
   }
   temp_name_.clear();
-  if (sync_directory && ::fsync(dir_) != 0)
+  if (durability.sync_directory && ::fsync(dir_) != 0)
     return ErrnoStatus(errno, "fsync directory of", display_);
   return Status::OK();
 }

@@ -19,6 +19,20 @@ namespace tarn::block::local {
 // Temporary files start with this; List skips them and keys may not use the prefix.
 inline constexpr std::string_view kTempPrefix = ".tarn-tmp-";
 
+// How a commit makes the file durable. With `sync_file` false the bytes reach the disk by the
+// operating system's writeback only: a crash may lose the file (readers still never see a partial
+// one, the rename is atomic either way).
+struct Durability {
+  bool sync_file = true;       // fsync the file before renaming it into place
+  bool sync_directory = true;  // fsync the directory after the rename, so the name survives
+};
+
+// The adapter's switches as one Durability: without file fsyncs a directory fsync protects
+// nothing, so it goes too.
+inline Durability DurabilityFor(bool sync_files, bool sync_directory) {
+  return Durability{sync_files, sync_files && sync_directory};
+}
+
 struct StreamedBody {
   uint64_t size = 0;
   Md5Digest md5{};
@@ -65,12 +79,13 @@ class AtomicFile {
   // (and changes nothing) when it cannot.
   bool TryClone(int source);
 
-  // fsyncs the file, stores `meta`, renames the file over `name` in the directory and, when
-  // `sync_directory`, fsyncs the directory so the new name survives a crash.
+  // Stores `meta`, fsyncs the file when `durability.sync_file`, renames the file over `name` in
+  // the directory and, when `durability.sync_directory`, fsyncs the directory so the new name
+  // survives a crash.
   // Errors: Conflict when `name` is a non-empty directory; IOError.
-  Status Commit(std::string_view name, const StoredMeta& meta, bool sync_directory);
+  Status Commit(std::string_view name, const StoredMeta& meta, Durability durability);
   // The same without metadata: the adapter derives the etag when the object is first opened.
-  Status CommitWithoutMeta(std::string_view name, bool sync_directory);
+  Status CommitWithoutMeta(std::string_view name, Durability durability);
 
  private:
   // Reads from `body` until `buffer` is full or the body ends; returns the bytes read.

@@ -177,7 +177,8 @@ Result<StreamedBody> LocalAdapter::Stream(AtomicFile& file, Reader& body,
     leases.push_back(buffers_.Acquire());
     buffers.push_back(leases.back().span());
   }
-  return file.WriteStream(body, size, buffers, options_.writeback_chunk);
+  // Writeback hints only serve the final fsync; without it the kernel writes back on its own.
+  return file.WriteStream(body, size, buffers, options_.sync_files ? options_.writeback_chunk : 0);
 }
 
 Result<PutResult> LocalAdapter::Put(const ObjectPointer& object, Reader& body,
@@ -190,7 +191,8 @@ Result<PutResult> LocalAdapter::Put(const ObjectPointer& object, Reader& body,
   ASSIGN_OR_RETURN(AtomicFile file, CreateTempIn(place.ns.base, place.dir, place.display, dir));
   ASSIGN_OR_RETURN(StreamedBody streamed, Stream(file, body, options.size));
   StoredMeta meta{Md5Hex(streamed.md5), options.content_type};
-  RETURN_IF_ERROR(file.Commit(place.name, meta, options_.sync_directory));
+  RETURN_IF_ERROR(
+      file.Commit(place.name, meta, DurabilityFor(options_.sync_files, options_.sync_directory)));
   return PutResult{std::move(meta.etag), streamed.size};
 }
 
@@ -209,7 +211,8 @@ Result<PutResult> LocalAdapter::PutFile(const ObjectPointer& object, const std::
     if (!linked.has_value()) return Adapter::PutFile(object, path);
     struct stat st;
     if (::fstat(linked->fd(), &st) != 0) return ErrnoStatus(errno, "stat", place.display);
-    RETURN_IF_ERROR(linked->CommitWithoutMeta(place.name, options_.sync_directory));
+    RETURN_IF_ERROR(linked->CommitWithoutMeta(
+        place.name, DurabilityFor(options_.sync_files, options_.sync_directory)));
     return PutResult{"", static_cast<uint64_t>(st.st_size)};
   }
   return Status::Unavailable("the directory of " + place.display +
@@ -274,7 +277,8 @@ Result<PutResult> LocalAdapter::Copy(const ObjectPointer& source,
   }
   // Like S3's CopyObject, the copy keeps the source's etag and content type.
   StoredMeta meta{opened.info.etag, opened.info.content_type};
-  RETURN_IF_ERROR(file.Commit(to.name, meta, options_.sync_directory));
+  RETURN_IF_ERROR(
+      file.Commit(to.name, meta, DurabilityFor(options_.sync_files, options_.sync_directory)));
   return PutResult{std::move(meta.etag), opened.info.size};
 }
 

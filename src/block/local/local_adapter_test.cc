@@ -8,7 +8,9 @@
 #include <fstream>
 
 #include "block/etag.h"
+#include "block/local/atomic_file.h"
 #include "block/local/fs.h"
+#include "block/reader.h"
 #include "block/testing/adapter_conformance.h"
 
 namespace tarn::block::testing {
@@ -83,11 +85,64 @@ TEST(LocalAdapterPutFileTest, TakesTheFileByLinkWithoutCopying) {
   cleanup();
 }
 
+TEST(LocalAdapterSyncFilesTest, PutWithoutFsyncStillReplacesAtomically) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  auto cleanup = RemoveLater(dir);
+  LocalOptions options;
+  options.root = dir + "/root";
+  options.sync_files = false;
+  options.sync_directory = false;
+  auto adapter = NewLocalAdapter(options);
+  ASSERT_TRUE(adapter.ok()) << adapter.status().ToString();
+  const ObjectPointer object{"local://repo", "a/b"};
+  const std::string old_body(4096, 'o');
+  const std::string new_body(8192, 'n');
+  ViewReader first(old_body);
+  ASSERT_TRUE((*adapter)->Put(object, first, PutOptions{old_body.size(), ""}).ok());
+  // A reader opened before the overwrite keeps the old bytes whole: the new file was renamed
+  // over the name, not written into the old one.
+  auto before = (*adapter)->Get(object, std::nullopt);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ViewReader second(new_body);
+  auto put = (*adapter)->Put(object, second, PutOptions{new_body.size(), "text/plain"});
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(put->etag, Md5HexOf(new_body));
+  auto old_read = ReadAll(**before, 1 << 20);
+  ASSERT_TRUE(old_read.ok());
+  EXPECT_EQ(*old_read, old_body);
+  auto after = (*adapter)->Get(object, std::nullopt);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ((*after)->info().etag, Md5HexOf(new_body));
+  EXPECT_EQ((*after)->info().content_type, "text/plain");
+  auto new_read = ReadAll(**after, 1 << 20);
+  ASSERT_TRUE(new_read.ok());
+  EXPECT_EQ(*new_read, new_body);
+  // No temporary file is left behind.
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/root/repo/a")) {
+    EXPECT_NE(entry.path().filename().string().rfind(local::kTempPrefix, 0), 0u) << entry.path();
+  }
+  cleanup();
+}
+
+// local://name with neither file nor directory fsyncs (blockstore.local.fsync: false).
+Result<AdapterUnderTest> MakeNamedUnsynced() {
+  std::string dir = MakeTempDir();
+  if (dir.empty()) return Status::IOError("mkdtemp failed");
+  LocalOptions options;
+  options.root = dir + "/root";
+  options.sync_files = false;
+  options.sync_directory = false;
+  ASSIGN_OR_RETURN(auto adapter, NewLocalAdapter(options));
+  return AdapterUnderTest{std::move(adapter), "local://repo", RemoveLater(dir)};
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Local, AdapterConformanceTest,
     ::testing::Values(AdapterFactory{"local_named", MakeNamed, {}, std::nullopt},
                       AdapterFactory{"local_absolute", MakeAbsolute, {}, std::nullopt},
-                      AdapterFactory{"local_walk", MakeNamedWalking, {}, std::nullopt}),
+                      AdapterFactory{"local_walk", MakeNamedWalking, {}, std::nullopt},
+                      AdapterFactory{"local_unsynced", MakeNamedUnsynced, {}, std::nullopt}),
     PrintFactoryName);
 
 }  // namespace

@@ -214,7 +214,8 @@ Result<std::string> LocalAdapter::CreateMultipartUpload(const ObjectPointer& obj
     ViewReader body(encoded);
     ASSIGN_OR_RETURN(StreamedBody streamed, Stream(file, body, encoded.size()));
     (void)streamed;
-    return file.Commit(kManifest, StoredMeta{}, options_.sync_directory);
+    return file.Commit(kManifest, StoredMeta{},
+                       DurabilityFor(options_.sync_files, options_.sync_directory));
   }();
   if (!written.ok()) {
     (void)RemoveTree(uploads.get(), id, place.display);
@@ -233,7 +234,8 @@ Result<std::string> LocalAdapter::StorePart(const ObjectPlace& place, std::strin
   }
   ASSIGN_OR_RETURN(StreamedBody streamed, Stream(*file, body, size));
   StoredMeta meta{Md5Hex(streamed.md5), ""};
-  Status committed = file->Commit(PartName(part_number), meta, options_.sync_directory);
+  Status committed = file->Commit(PartName(part_number), meta,
+                                  DurabilityFor(options_.sync_files, options_.sync_directory));
   if (committed.IsNotFound()) return NoSuchUpload(upload_id, place.display);
   RETURN_IF_ERROR(committed);
   return std::move(meta.etag);
@@ -304,7 +306,8 @@ Result<PutResult> LocalAdapter::CompleteMultipartUpload(const ObjectPointer& obj
     total += sizes[i];
   }
   StoredMeta meta{etag.Finish(), upload.manifest.content_type};
-  RETURN_IF_ERROR(file.Commit(place.name, meta, options_.sync_directory));
+  RETURN_IF_ERROR(
+      file.Commit(place.name, meta, DurabilityFor(options_.sync_files, options_.sync_directory)));
   // The object is in place; failing to clean the staging area must not fail the Complete.
   (void)RemoveUpload(upload.uploads.get(), upload.dir.get(), upload_id, place.display);
   return PutResult{std::move(meta.etag), total};
