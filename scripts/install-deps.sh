@@ -24,7 +24,7 @@ test_packages=(
   python3 python3-boto3 python3-botocore python3-pytest
   curl procps awscli rclone s3cmd
 )
-bench_packages=(libbenchmark-dev awscli)
+bench_packages=(libbenchmark-dev awscli nginx-light)
 
 packages=("${build_packages[@]}")
 case "$profile" in
