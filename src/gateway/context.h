@@ -163,8 +163,8 @@ http::Response ErrorResponse(const http::Request& request, const Status& status)
 // S3 user metadata: the x-amz-meta-* request headers (names lower-cased, without the prefix).
 // Errors: MetadataTooLarge over 2 KiB in total.
 Result<std::map<std::string, std::string>> UserMetadataFromHeaders(const http::Request& request);
-// Adds x-amz-meta-* headers for `metadata` to `response` (tag keys in the reserved
-// "tarn-tag-" space are not user metadata and are skipped; see tagging).
+// Adds x-amz-meta-* headers for `metadata` to `response` (the object's tags, kept under
+// kTaggingMetadataKey, are not user metadata and are skipped).
 void AddUserMetadataHeaders(const std::map<std::string, std::string>& metadata,
                             http::Response& response);
 
@@ -184,6 +184,24 @@ std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_v
 // A Range header ("bytes=0-9", "bytes=5-", "bytes=-3"). nullopt for anything else (several
 // ranges, another unit, a malformed value): S3 then serves the whole object.
 std::optional<block::ByteRange> ParseRangeHeader(std::string_view value);
+
+// x-amz-copy-source of CopyObject and UploadPartCopy (copy_object.cc).
+struct CopySource {
+  std::string bucket;
+  RefPath where;
+};
+// Parses "[/]bucket/ref/path[?versionId=...]", percent-encoded; the version id is ignored (a
+// ref in the key names the version). Errors: InvalidArgument when it does not name a bucket, a
+// ref and a path.
+Result<CopySource> ParseCopySource(std::string_view header);
+// S3's x-amz-copy-source-if-* conditions on the source entry. Errors: PreconditionFailed naming
+// the failed condition.
+Status CheckCopySourceConditions(const http::Request& request, const catalog::Entry& source);
+
+// Reads a small request body (an XML document) whole, through RequestBody so that Content-MD5,
+// x-amz-checksum-* and signed-payload checks apply (delete_objects.cc).
+// Errors: EntityTooLarge over `limit`; RequestBody's.
+Result<std::string> ReadSmallBody(const Context& ctx, std::size_t limit);
 
 // Object tags are kept in the entry's user metadata under this reserved key (URL-encoded
 // "k=v&k2=v2"), so they version with the object.

@@ -14,12 +14,6 @@
 
 namespace tarn::gateway {
 
-// Shared with UploadPartCopy (multipart.cc), which declares them itself.
-struct CopySource {
-  std::string bucket;
-  RefPath where;
-};
-
 // Parses x-amz-copy-source: "[/]bucket/ref/path[?versionId=...]", percent-encoded. The version
 // id is ignored: a ref in the key already names the version.
 // Errors: InvalidArgument when the header does not name a bucket, a ref and a path.

@@ -13,10 +13,6 @@
 
 namespace tarn::gateway {
 
-// Reads a small request body (an XML document) whole, through RequestBody so that
-// Content-MD5, x-amz-checksum-* and signed-payload checks apply. Shared with multipart.cc and
-// tagging.cc, which declare it themselves.
-// Errors: EntityTooLarge over `limit`; RequestBody's.
 Result<std::string> ReadSmallBody(const Context& ctx, std::size_t limit) {
   ASSIGN_OR_RETURN(std::unique_ptr<RequestBody> body, RequestBody::Open(ctx, limit));
   std::string out;
@@ -50,9 +46,9 @@ Result<http::Response> DoDeleteObjects(Context& ctx) {
   ASSIGN_OR_RETURN(s3::DeleteRequest request, s3::DecodeDeleteRequest(document));
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
 
-  // Whether each ref named so far may be written: OK, a refusal, or NotFound (a key on a
-  // ref that does not exist is absent, so deleting it succeeds, as S3's deletes of absent
-  // keys do).
+  // Whether each ref named so far may be written: OK, or a refusal (a tag or commit, or a
+  // branch that does not exist: reported per key, as DeleteObject reports it). An absent path
+  // on a branch counts as deleted, as S3's deletes of absent keys do.
   std::map<std::string, Status, std::less<>> ref_checks;
   s3::DeleteResult result;
   for (const s3::ObjectIdentifier& object : request.objects) {
@@ -69,9 +65,12 @@ Result<http::Response> DoDeleteObjects(Context& ctx) {
         it = ref_checks.emplace(where.ref, ctx.RequireWritableBranch(repo, where.ref)).first;
       }
       status = it->second;
-      if (status.ok()) status = ctx.catalog().DeleteEntry(repo, where.ref, where.path);
+      if (status.ok()) {
+        status = ctx.catalog().DeleteEntry(repo, where.ref, where.path);
+        if (status.IsNotFound()) status = Status::OK();
+      }
     }
-    if (status.ok() || status.IsNotFound()) {
+    if (status.ok()) {
       if (!request.quiet) result.deleted.push_back({object.key, object.version_id});
     } else {
       result.errors.push_back(ErrorEntry(object, status));

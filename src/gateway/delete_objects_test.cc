@@ -85,6 +85,16 @@ TEST_F(DeleteObjectsTest, KeysMayMixBranchesAndATagKeyIsAnAccessDeniedEntry) {
   EXPECT_EQ(Status("v1/kept"), 200);
 }
 
+TEST_F(DeleteObjectsTest, KeyOnABranchThatDoesNotExistIsANoSuchKeyEntryEvenWhenQuiet) {
+  auto r = Delete({"nobranch/q"}, /*quiet=*/true);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto result = s3::DecodeDeleteResult(r.body);
+  ASSERT_TRUE(result.ok()) << r.body;
+  ASSERT_EQ(result->errors.size(), 1u);
+  EXPECT_EQ(result->errors[0].key, "nobranch/q");
+  EXPECT_EQ(result->errors[0].code, "NoSuchKey");
+}
+
 TEST_F(DeleteObjectsTest, MalformedDocumentIsMalformedXML) {
   auto r = t_->Send("POST", "/repo?delete", {}, "<Delete><Object>");
   EXPECT_EQ(r.status, 400);

@@ -24,16 +24,6 @@
 
 namespace tarn::gateway {
 
-// Defined in copy_object.cc.
-struct CopySource {
-  std::string bucket;
-  RefPath where;
-};
-Result<CopySource> ParseCopySource(std::string_view header);
-Status CheckCopySourceConditions(const http::Request& request, const catalog::Entry& source);
-// Defined in delete_objects.cc.
-Result<std::string> ReadSmallBody(const Context& ctx, std::size_t limit);
-
 namespace {
 
 // A Complete document lists at most 10000 parts.
@@ -118,6 +108,9 @@ Result<http::Response> DoCreate(Context& ctx) {
   MultipartUpload upload;
   ASSIGN_OR_RETURN(upload.metadata, UserMetadataFromHeaders(ctx.request));
   upload.metadata.erase(std::string(kTaggingMetadataKey));
+  if (auto tagging = ctx.request.header("x-amz-tagging"); !tagging.empty()) {
+    upload.metadata[std::string(kTaggingMetadataKey)] = std::string(tagging);
+  }
   upload.content_type = std::string(ctx.request.header("Content-Type"));
   if (upload.content_type.empty()) upload.content_type = catalog::kDefaultContentType;
   upload.repository = repo.id;

@@ -17,9 +17,6 @@
 
 namespace tarn::gateway {
 
-// Defined in delete_objects.cc.
-Result<std::string> ReadSmallBody(const Context& ctx, std::size_t limit);
-
 namespace {
 
 constexpr std::size_t kMaxTags = 10;
