@@ -1,8 +1,8 @@
 // ListObjects (v1) and ListObjectsV2. Keys are "<ref>/<path>": a listing whose prefix names a
 // ref ("main/", "main/dir/") lists that ref; one whose prefix has no '/' yet is at the
-// repository root, where the refs (branches) are the first level: with delimiter "/" they are
-// the common prefixes ("main/"), without a delimiter every branch's objects are listed in key
-// order.
+// repository root, where the refs are the first level: with delimiter "/" the branches and
+// tags are the common prefixes ("main/", "v1/"), without a delimiter every branch's objects
+// are listed in key order.
 #include <algorithm>
 #include <charconv>
 
@@ -175,7 +175,23 @@ http::Response ListObjects(Context& ctx) {
       }
       if (!page->has_more || page->items.empty()) break;
     }
+    if (req->delimiter == "/") {
+      // One level down from the root: tags are refs too (read-only ones). A listing without
+      // the delimiter walks the branches only, so a recursive copy of a repository does not
+      // copy every tagged snapshot again.
+      std::string tag_after;
+      for (;;) {
+        auto page = ctx.graveler().ListTags(*repo, tag_after, 1000);
+        if (!page.ok()) return ErrorResponse(ctx.request, page.status());
+        for (const auto& t : page->items) {
+          if (t.id.starts_with(req->prefix)) refs.push_back(t.id + "/");
+          tag_after = t.id;
+        }
+        if (!page->has_more || page->items.empty()) break;
+      }
+    }
     std::sort(refs.begin(), refs.end());
+    refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
     for (const auto& ref_slash : refs) {
       if (budget == 0) {
         truncated = true;
