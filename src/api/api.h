@@ -1,0 +1,53 @@
+// The REST API: the lakeFS API v1 over repositories, wire-compatible so lakectl and the lakeFS
+// SDKs work unchanged (docs/api.md lists the endpoints served).
+//
+// Handle() is the pure core: an http::Request in, an http::Response out, on the caller's
+// thread. Every endpoint but the health check authenticates with HTTP Basic (access key id and
+// secret, as lakectl and the SDKs send them), is authorized through the one auth::Authorizer
+// hook with lakeFS's action names, and answers JSON; every failure is a JSON
+// {"message": "..."} whose status comes from the one table in api/errors.h.
+//
+// Thread safety: Handle() may be called concurrently.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+
+#include "auth/authorizer.h"
+#include "auth/credentials.h"
+#include "catalog/catalog.h"
+#include "common/clock.h"
+#include "http/message.h"
+
+namespace tarn::api {
+
+// Everything the API uses; none of it is owned, and all of it must outlive the Api.
+struct ApiDeps {
+  catalog::Catalog* catalog = nullptr;
+  auth::CredentialStore* credentials = nullptr;
+  const auth::Authorizer* authorizer = nullptr;
+  const Clock* clock = nullptr;
+  std::shared_ptr<spdlog::logger> logger;  // null: a logger that discards everything
+};
+
+class Api {
+ public:
+  // REQUIRES: every pointer in `deps` but the logger is non-null.
+  explicit Api(ApiDeps deps);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Whether the path is under /api/v1.
+  static bool Accepts(const http::Request& request);
+
+  // Thread-safe. Never throws.
+  http::Response Handle(const http::Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tarn::api
