@@ -11,13 +11,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "auth/credentials.h"
+#include "block/reader.h"
 #include "block/s3/s3_adapter.h"
 #include "block/testing/adapter_conformance.h"
+#include "block/testing/readers.h"
 #include "common/logging.h"
 #include "gateway/test_env.h"
 #include "http/server.h"
@@ -33,8 +38,41 @@ using block::testing::PresignClient;
 
 constexpr char kRepository[] = "conformance";
 
+// What the gateway answered, counted per (operation, HTTP status). Thread-safe.
+class AnswerLog {
+ public:
+  void Record(const http::Response& response) {
+    std::lock_guard lock(mu_);
+    ++counts_[{response.operation, response.status}];
+  }
+  int Count(const std::string& operation, int status) const {
+    std::lock_guard lock(mu_);
+    auto it = counts_.find({operation, status});
+    return it == counts_.end() ? 0 : it->second;
+  }
+  // "Operation=count, ..." for the answers with `status`; empty when there were none.
+  std::string WithStatus(int status) const {
+    std::lock_guard lock(mu_);
+    std::string out;
+    for (const auto& [key, count] : counts_) {
+      if (key.second != status) continue;
+      if (!out.empty()) out += ", ";
+      out += key.first + "=" + std::to_string(count);
+    }
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, int> counts_;
+};
+
 // The gateway and its HTTP server, started once before the first test and stopped after the
 // last. Tests reach it through the factory, which captures a pointer to this environment.
+//
+// Every answer is logged: the s3 adapter silently falls back to a ranged GET + UploadPart when
+// UploadPartCopy is answered NotImplemented, so without this a gateway lacking UploadPartCopy
+// would still pass the suite. TearDown fails the program when any request was answered 501.
 class GatewayServer : public ::testing::Environment {
  public:
   void SetUp() override {
@@ -46,8 +84,14 @@ class GatewayServer : public ::testing::Environment {
     options.port = 0;
     options.worker_threads = 8;  // the concurrency tests issue several requests at once
     Gateway* gateway = &gateway_->gateway();
+    AnswerLog* answers = &answers_;
     auto server = http::Server::Start(
-        options, [gateway](const http::Request& request) { return gateway->Handle(request); },
+        options,
+        [gateway, answers](const http::Request& request) {
+          http::Response response = gateway->Handle(request);
+          answers->Record(response);
+          return response;
+        },
         NullLogger());
     ASSERT_TRUE(server.ok()) << "starting the HTTP server in front of the gateway: "
                              << server.status().ToString();
@@ -59,12 +103,19 @@ class GatewayServer : public ::testing::Environment {
     if (server_) server_->Shutdown(std::chrono::seconds(5));
     server_.reset();
     gateway_.reset();
+    std::string not_implemented = answers_.WithStatus(501);
+    EXPECT_TRUE(not_implemented.empty())
+        << "the gateway answered NotImplemented to operations the suite needs (" << not_implemented
+        << "); the s3 adapter may have hidden this behind a fallback, so the gateway must "
+           "implement them";
   }
 
   // Empty until SetUp succeeded.
   const std::string& endpoint() const { return endpoint_; }
+  const AnswerLog& answers() const { return answers_; }
 
  private:
+  AnswerLog answers_;
   std::unique_ptr<testing::TestGateway> gateway_;
   std::unique_ptr<http::Server> server_;
   std::string endpoint_;
@@ -129,6 +180,63 @@ AdapterFactory GatewayFactory() {
       .lacks = {},
       .presign = UnauthenticatedHttp(),
   };
+}
+
+// The suite's UploadPartCopy tests pass through the adapter's fallback too; this one insists
+// that the gateway itself copied the part.
+TEST(GatewayBlockAdapterTest, UploadPartCopyIsServedByTheGateway) {
+  auto made = MakeUnderTest();
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  block::Adapter& adapter = *made->adapter;
+  const std::string& ns = made->storage_namespace;
+  const uint64_t size = 6 * 1024 * 1024;
+  block::testing::PatternReader source(size, 21);
+  block::PutOptions sized;
+  sized.size = size;
+  ASSERT_TRUE(adapter.Put({ns, "src"}, source, sized).ok());
+  auto id = adapter.CreateMultipartUpload({ns, "dst"}, {});
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  const int copies_before = kServer->answers().Count("UploadPartCopy", 200);
+  const int gets_before = kServer->answers().Count("GetObject", 206);
+  auto etag = adapter.UploadPartCopy(
+      {ns, "dst"}, *id, 1, {ns, "src"},
+      block::ByteRange{.kind = block::ByteRange::Kind::kFromTo, .first = 10, .last = 1009});
+  ASSERT_TRUE(etag.ok()) << etag.status().ToString();
+  EXPECT_EQ(kServer->answers().Count("UploadPartCopy", 200), copies_before + 1);
+  EXPECT_EQ(kServer->answers().Count("GetObject", 206), gets_before)
+      << "the adapter fell back to a ranged GET: the gateway refused UploadPartCopy";
+  const std::string copied = block::testing::PatternBytes(1010, 21).substr(10);
+  block::ViewReader expected_bytes(copied);
+  auto expected = block::testing::DigestOf(expected_bytes);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(*etag, expected->md5);
+}
+
+// The suite's Presign test would also pass against a gateway that ignored query signatures;
+// a presigned URL whose signature was altered must be refused.
+TEST(GatewayBlockAdapterTest, TamperedPresignedUrlIsRefused) {
+  auto made = MakeUnderTest();
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  block::Adapter& adapter = *made->adapter;
+  block::ObjectPointer object{made->storage_namespace, "presigned"};
+  block::ViewReader body("secret bytes");
+  block::PutOptions sized;
+  sized.size = 12;
+  ASSERT_TRUE(adapter.Put(object, body, sized).ok());
+  auto url = adapter.Presign(object, block::PresignMethod::kGet, std::chrono::minutes(5));
+  ASSERT_TRUE(url.ok()) << url.status().ToString();
+  const std::string_view kSignature = "X-Amz-Signature=";
+  std::size_t at = url->find(kSignature);
+  ASSERT_NE(at, std::string::npos) << *url;
+  std::string tampered = *url;
+  char& digit = tampered[at + kSignature.size()];
+  digit = digit == '0' ? '1' : '0';
+  PresignClient client = UnauthenticatedHttp();
+  ASSERT_TRUE(client.get(*url).ok());
+  auto refused = client.get(tampered);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("SignatureDoesNotMatch"), std::string_view::npos)
+      << refused.status().ToString();
 }
 
 }  // namespace
