@@ -127,7 +127,8 @@ def test_dump_and_stats_work_while_the_server_runs_but_load_is_refused(tmp_path,
 
 def test_load_into_postgres_in_use_by_a_server_is_refused(tmp_path, fresh_postgres_db,
                                                           start_server):
-    env = {"TARN_KV_TYPE": "postgres", "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db}
+    env = {"TARN_KV_TYPE": "postgres", "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db,
+           "TARN_AUTH_ENCRYPT_SECRET_KEY": "a shared secret"}
     server = start_server("--data-dir", str(tmp_path), "--listen", "127.0.0.1:0", env=env)
     src = tmp_path / "in.jsonl"
     write_dump(src, {b"p": {b"k": b"v"}})

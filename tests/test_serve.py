@@ -121,15 +121,26 @@ def test_json_logs_are_one_object_per_line(tmp_path, start_server):
 def test_serves_from_postgres(fresh_postgres_db, tmp_path, start_server):
     server = start_server("--data-dir", str(tmp_path), "--listen", "127.0.0.1:0",
                           env={"TARN_KV_TYPE": "postgres",
-                               "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db})
+                               "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db,
+                               "TARN_AUTH_ENCRYPT_SECRET_KEY": "a shared secret"})
     status, body = health(server)
     assert status == 200 and body["kv"] == "postgres"
     # Several servers may share one PostgreSQL store.
     other = start_server("--data-dir", str(tmp_path / "2"), "--listen", "127.0.0.1:0",
                          env={"TARN_KV_TYPE": "postgres",
-                              "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db})
+                              "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db,
+                              "TARN_AUTH_ENCRYPT_SECRET_KEY": "a shared secret"})
     assert health(other)[0] == 200
     assert server.stop()[0] == 0 and other.stop()[0] == 0
+
+
+def test_postgres_without_a_shared_encryption_secret_is_refused(fresh_postgres_db, tmp_path):
+    r = run_tarn("serve", "--data-dir", str(tmp_path), "--listen", "127.0.0.1:0", timeout=60,
+                 env={"TARN_KV_TYPE": "postgres",
+                      "TARN_KV_POSTGRES_CONNECTION_STRING": fresh_postgres_db})
+    assert r.returncode == 1
+    assert "auth.encrypt.secret_key" in r.stderr
+    assert "TARN_AUTH_ENCRYPT_SECRET_KEY" in r.stderr
 
 
 def test_unreachable_postgres_fails_fast_with_a_clear_message(tmp_path):

@@ -15,6 +15,12 @@ Result<auth::SecretBox> OpenSecretBox(const ServerOptions& options) {
   if (!options.auth_encrypt_secret_key.empty()) {
     return auth::SecretBox::FromSecret(options.auth_encrypt_secret_key);
   }
+  if (options.kv.type == "postgres") {
+    return Status::InvalidArgument(
+        "kv.type is postgres but 'auth.encrypt.secret_key' is not set: every server sharing the "
+        "database must encrypt access keys with the same secret (set it in the config file or "
+        "TARN_AUTH_ENCRYPT_SECRET_KEY)");
+  }
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
   ASSIGN_OR_RETURN(std::string secret,

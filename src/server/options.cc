@@ -156,12 +156,6 @@ Result<ServerOptions> ServerOptionsFromConfig(const Config& config) {
         "TLS needs both 'tls.cert_file' and 'tls.key_file' (only one is set)");
   }
   o.auth_encrypt_secret_key = config.GetString("auth.encrypt.secret_key");
-  if (o.kv.type == "postgres" && o.auth_encrypt_secret_key.empty()) {
-    return Status::InvalidArgument(
-        "kv.type is postgres but 'auth.encrypt.secret_key' is not set: every server sharing the "
-        "database must encrypt access keys with the same secret (set it in the config file or "
-        "TARN_AUTH_ENCRYPT_SECRET_KEY)");
-  }
   return o;
 }
 
