@@ -5,6 +5,7 @@
 
 #include "common/coding.h"
 #include "gateway/test_env.h"
+#include "s3/sigv4_signer.h"
 #include "s3/uri_encoding.h"
 
 namespace tarn::gateway {
@@ -208,6 +209,122 @@ TEST_F(GatewayTest, ResponseOverridesReplaceHeaders) {
   t_->PutObject("repo", "main/o", "x");
   auto r = t_->Send("GET", "/repo/main/o?response-content-type=text%2Fcsv");
   EXPECT_EQ(r.header("Content-Type"), "text/csv");
+}
+
+TEST_F(GatewayTest, SignedChunkedUploadIsDecodedAndStored) {
+  std::string payload(200 * 1024, 'x');
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
+  auto request = t_->SignedStreaming("PUT", "/repo/main/chunked", payload,
+                                     s3::PayloadMode::kStreamingSigned, 64 * 1024);
+  auto r = t_->gateway().Handle(request);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(t_->Send("GET", "/repo/main/chunked")), payload);
+}
+
+TEST_F(GatewayTest, SignedChunksWithATrailerChecksumAreVerified) {
+  std::string payload(100 * 1024, 'q');
+  auto request = t_->SignedStreaming("PUT", "/repo/main/trailer", payload,
+                                     s3::PayloadMode::kStreamingSignedTrailer, 8192,
+                                     s3::ChecksumAlgorithm::kCrc32c);
+  auto r = t_->gateway().Handle(request);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(t_->Send("GET", "/repo/main/trailer")), payload);
+}
+
+TEST_F(GatewayTest, UnsignedChunksWithAWrongTrailerChecksumAreBadDigestAndStoreNothing) {
+  auto request = t_->SignedStreaming("PUT", "/repo/main/bad-trailer", std::string(5000, 'z'),
+                                     s3::PayloadMode::kStreamingUnsignedTrailer, 1024,
+                                     s3::ChecksumAlgorithm::kCrc32);
+  // Re-frame the same body with one payload byte changed: the trailer no longer matches.
+  auto body = http::ReadBody(request, 1 << 20);
+  ASSERT_TRUE(body.ok());
+  auto pos = body->find("zzzz");
+  ASSERT_NE(pos, std::string::npos);
+  (*body)[pos] = 'y';
+  request.SetBody(*body);
+  auto r = t_->gateway().Handle(request);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("BadDigest"));
+  EXPECT_EQ(t_->Send("HEAD", "/repo/main/bad-trailer").status, 404);
+}
+
+TEST_F(GatewayTest, TamperedSignedChunkIsSignatureDoesNotMatchAndStoresNothing) {
+  auto request = t_->SignedStreaming("PUT", "/repo/main/tampered", std::string(3000, 'a'),
+                                     s3::PayloadMode::kStreamingSigned, 1024);
+  auto body = http::ReadBody(request, 1 << 20);
+  ASSERT_TRUE(body.ok());
+  auto pos = body->find("aaaa");
+  (*body)[pos] = 'b';
+  request.SetBody(*body);
+  auto r = t_->gateway().Handle(request);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("SignatureDoesNotMatch"));
+  EXPECT_EQ(t_->Send("HEAD", "/repo/main/tampered").status, 404);
+}
+
+TEST_F(GatewayTest, SkewedClockIsRequestTimeTooSkewed) {
+  auto request = t_->Signed("GET", "/repo/main/x");
+  t_->clock().Advance(std::chrono::minutes(16));
+  auto r = t_->gateway().Handle(request);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_THAT(r.body, HasSubstr("RequestTimeTooSkewed"));
+}
+
+TEST_F(GatewayTest, UnavailableStorageIsSlowDown) {
+  t_->faults().AddRule({.operation = block::Operation::kPut,
+                        .nth = 1,
+                        .times = 0,
+                        .status = Status::Unavailable("object store overloaded")});
+  auto r = t_->Send("PUT", "/repo/main/slow", {}, "data");
+  t_->faults().ClearRules();
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("<Code>SlowDown</Code>"));
+  EXPECT_EQ(t_->Send("HEAD", "/repo/main/slow").status, 404);
+}
+
+TEST_F(GatewayTest, AbandonedMultipartUploadsExpire) {
+  auto create = t_->Send("POST", "/repo/main/mpu?uploads");
+  ASSERT_EQ(create.status, 200) << create.body;
+  auto start = create.body.find("<UploadId>") + 10;
+  std::string upload_id = create.body.substr(start, create.body.find('<', start) - start);
+  auto expired = t_->gateway().ExpireMultipartUploads();
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, 0u);
+  t_->clock().Advance(std::chrono::hours(24 * 7 + 1));
+  expired = t_->gateway().ExpireMultipartUploads();
+  ASSERT_TRUE(expired.ok()) << expired.status().ToString();
+  EXPECT_EQ(*expired, 1u);
+  auto part = t_->Send("PUT", "/repo/main/mpu?partNumber=1&uploadId=" + upload_id, {}, "p");
+  EXPECT_EQ(part.status, 404);
+  EXPECT_THAT(part.body, HasSubstr("NoSuchUpload"));
+}
+
+TEST_F(GatewayTest, PresignedGetWorksUntilItExpires) {
+  t_->PutObject("repo", "main/p", "presigned");
+  s3::SigV4Signer signer({std::string(auth::kQuickstartAccessKeyId),
+                          std::string(auth::kQuickstartSecretAccessKey), ""},
+                         {});
+  std::vector<s3::Header> headers = {{"Host", "127.0.0.1:8000"}};
+  auto url = signer.Presign({"GET", "/repo/main/p", "", headers, std::chrono::seconds(60)},
+                            t_->clock().Now());
+  ASSERT_TRUE(url.ok());
+  http::Request request;
+  request.method = "GET";
+  request.target = "/repo/main/p?" + url->query;
+  request.headers = {{"Host", "127.0.0.1:8000"}};
+  auto ok = t_->gateway().Handle(request);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok), "presigned");
+  t_->clock().Advance(std::chrono::seconds(61));
+  auto expired = t_->gateway().Handle(request);
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_THAT(expired.body, HasSubstr("expired"));
+}
+
+TEST_F(GatewayTest, MetricsLabelIsTheOperation) {
+  EXPECT_EQ(t_->Send("GET", "/").operation, "ListBuckets");
+  EXPECT_EQ(t_->Send("PUT", "/repo/main/k", {}, "v").operation, "PutObject");
+  EXPECT_EQ(t_->Send("GET", "/repo?location").operation, "GetBucketLocation");
 }
 
 }  // namespace

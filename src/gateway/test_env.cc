@@ -7,6 +7,7 @@
 
 #include "common/hash.h"
 #include "common/logging.h"
+#include "s3/chunked.h"
 #include "s3/sigv4_signer.h"
 #include "s3/time_format.h"
 
@@ -24,9 +25,17 @@ TestGateway::~TestGateway() = default;
 
 std::unique_ptr<TestGateway> TestGateway::Make(GatewayOptions options) {
   std::unique_ptr<TestGateway> t(new TestGateway());
-  auto engine = graveler::testing::MakeEngine(graveler::testing::Backend::kMemory);
+  graveler::testing::EngineOptions engine_options;
+  block::FaultInjectingAdapter* faults = nullptr;
+  engine_options.wrap_adapter = [&faults](std::unique_ptr<block::Adapter> inner) {
+    auto wrapped = std::make_unique<block::FaultInjectingAdapter>(std::move(inner));
+    faults = wrapped.get();
+    return std::unique_ptr<block::Adapter>(std::move(wrapped));
+  };
+  auto engine = graveler::testing::MakeEngine(graveler::testing::Backend::kMemory, engine_options);
   if (!engine.ok()) Die(engine.status(), "engine");
   t->engine_ = std::move(*engine);
+  t->faults_ = faults;
   t->catalog_ =
       std::make_unique<catalog::Catalog>(t->engine_->graveler(), t->engine_->blocks(), t->clock_);
   auto box = auth::SecretBox::FromSecret("test-secret");
@@ -72,6 +81,52 @@ http::Request TestGateway::Signed(std::string method, std::string target,
   for (auto& [name, value] : signed_headers->headers) headers.push_back({name, value});
   r.headers = std::move(headers);
   r.request_id = "TESTREQUEST" + std::to_string(next_request_);
+  r.SetBody(std::move(body));
+  return r;
+}
+
+http::Request TestGateway::SignedStreaming(std::string method, std::string target,
+                                           std::string payload, s3::PayloadMode mode,
+                                           std::size_t chunk_size,
+                                           std::optional<s3::ChecksumAlgorithm> checksum) const {
+  http::Request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  s3::ChunkedEncoderOptions options;
+  options.mode = mode;
+  options.trailer_checksum = checksum;
+  std::vector<http::Header> headers = {
+      {"Host", "127.0.0.1:8000"},
+      {"Content-Encoding", "aws-chunked"},
+      {"x-amz-decoded-content-length", std::to_string(payload.size())},
+      {"Content-Length",
+       std::to_string(s3::ChunkedEncoder::EncodedLength(options, payload.size(), chunk_size))},
+  };
+  if (checksum) {
+    headers.push_back({"x-amz-trailer", std::string(s3::ChecksumHeaderName(*checksum))});
+  }
+  auto [path, query] = s3::SplitTarget(r.target);
+  std::vector<s3::Header> view;
+  for (const auto& h : headers) view.push_back({h.name, h.value});
+  s3::SigV4Signer signer({std::string(auth::kQuickstartAccessKeyId),
+                          std::string(auth::kQuickstartSecretAccessKey), ""},
+                         {});
+  auto signed_headers =
+      signer.Sign({r.method, path, query, view, s3::PayloadModeName(mode)}, clock_.Now());
+  if (!signed_headers.ok()) Die(signed_headers.status(), "signing");
+  for (auto& [name, value] : signed_headers->headers) headers.push_back({name, value});
+  if (mode != s3::PayloadMode::kStreamingUnsignedTrailer) {
+    options.signing = signed_headers->chunk_context;
+  }
+  auto encoder = s3::ChunkedEncoder::Create(options);
+  if (!encoder.ok()) Die(encoder.status(), "chunk encoder");
+  std::string body;
+  for (std::size_t pos = 0; pos < payload.size(); pos += chunk_size) {
+    (*encoder)->AppendChunk(std::string_view(payload).substr(pos, chunk_size), &body);
+  }
+  (*encoder)->Finish(&body);
+  r.headers = std::move(headers);
+  r.request_id = "TESTSTREAM";
   r.SetBody(std::move(body));
   return r;
 }

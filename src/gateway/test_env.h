@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "auth/credentials.h"
+#include "block/fault_injection.h"
 #include "catalog/catalog.h"
 #include "gateway/gateway.h"
 #include "graveler/testing/engine_env.h"
 #include "http/message.h"
+#include "s3/checksum.h"
+#include "s3/sigv4.h"
 
 namespace tarn::gateway::testing {
 
@@ -28,11 +31,20 @@ class TestGateway {
   kv::Store& store() { return engine_->store(); }
   auth::CredentialStore& credentials() { return *credentials_; }
   block::Registry& blocks() { return engine_->blocks(); }
+  // The clock the gateway and the signer use; starts at the system time.
+  ManualClock& clock() { return clock_; }
+  // The object store under the engine, wrapped so tests can inject faults.
+  block::FaultInjectingAdapter& faults() { return *faults_; }
 
   // A request signed with the quickstart key (SigV4 header form, signed payload hash).
   // `target` is the wire form ("/repo/main/a%20b?tagging").
   http::Request Signed(std::string method, std::string target,
                        std::vector<http::Header> headers = {}, std::string body = "") const;
+  // An aws-chunked upload: the payload encoded in `chunk_size` chunks in `mode` (signed chunks,
+  // signed chunks + trailer, or unsigned + trailer), signed with the streaming constant.
+  http::Request SignedStreaming(std::string method, std::string target, std::string payload,
+                                s3::PayloadMode mode, std::size_t chunk_size,
+                                std::optional<s3::ChecksumAlgorithm> trailer_checksum = {}) const;
   // Signs and handles.
   http::Response Send(std::string method, std::string target,
                       std::vector<http::Header> headers = {}, std::string body = "");
@@ -50,7 +62,8 @@ class TestGateway {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<auth::CredentialStore> credentials_;
   auth::AllowAuthenticated authorizer_;
-  SystemClock clock_;
+  ManualClock clock_{std::chrono::system_clock::now()};
+  block::FaultInjectingAdapter* faults_ = nullptr;
   std::unique_ptr<Gateway> gateway_;
   int next_request_ = 0;
 };
