@@ -1,0 +1,53 @@
+// An API on the memory drivers for handler tests: the quickstart admin, a memory engine with one
+// repository ("repo1", default branch main), and requests sent as lakectl sends them.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/api.h"
+#include "auth/credentials.h"
+#include "catalog/catalog.h"
+#include "graveler/testing/engine_env.h"
+#include "http/message.h"
+
+namespace tarn::api::testing {
+
+class TestApi {
+ public:
+  // Aborts (a test failure) when the environment cannot be built. `authorizer` replaces the
+  // allow-all authorizer when given; it must outlive the TestApi.
+  static std::unique_ptr<TestApi> Make(const auth::Authorizer* authorizer = nullptr);
+  ~TestApi();
+
+  Api& api() { return *api_; }
+  graveler::Graveler& graveler() { return engine_->graveler(); }
+  graveler::Repository repo();
+
+  // "Basic base64(key:secret)".
+  static std::string BasicAuth(const std::string& key, const std::string& secret);
+
+  // Sends with the quickstart credentials.
+  http::Response Send(std::string method, std::string target, std::string body = "");
+  // Sends with the given headers only.
+  http::Response SendWith(std::string method, std::string target, std::vector<http::Header> headers,
+                          std::string body = "");
+  // The body of a JSON response, parsed (aborts on invalid JSON).
+  static nlohmann::json JsonOf(const http::Response& response);
+
+  // Stages key -> a value with identity `identity` on `branch` of repo1.
+  void Stage(const std::string& branch, const std::string& key, const std::string& identity);
+
+ private:
+  TestApi() = default;
+  std::unique_ptr<graveler::testing::Engine> engine_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<auth::CredentialStore> credentials_;
+  auth::AllowAuthenticated allow_;
+  SystemClock clock_;
+  std::unique_ptr<Api> api_;
+};
+
+}  // namespace tarn::api::testing
