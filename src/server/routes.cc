@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/api.h"
 #include "gateway/gateway.h"
 #include "http/metrics.h"
 #include "kv/schema.h"
@@ -10,6 +11,7 @@ namespace tarn::server {
 
 http::Response Routes::Handle(const http::Request& request) {
   if (gateway_ != nullptr && gateway_->Accepts(request)) return gateway_->Handle(request);
+  if (api_ != nullptr && api::Api::Accepts(request)) return api_->Handle(request);
   if (request.path() == "/_health") {
     auto r = Health(request);
     r.operation = "health";

@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "api/api.h"
 #include "auth/authorizer.h"
 #include "auth/credentials.h"
 #include "common/coding.h"
@@ -200,7 +201,8 @@ int RunServe(const ConfigFlags& flags) {
   http_options.metrics = metrics;
   if (options->http.access_log) http_options.access_log = *logger;
 
-  Routes routes(**store, *logger, &gateway, metrics);
+  api::Api api(api::ApiDeps{&(*engine)->catalog(), &credentials, &authorizer, &clock, *logger});
+  Routes routes(**store, *logger, &gateway, metrics, &api);
   auto server = http::Server::Start(
       http_options, [&routes](const http::Request& r) { return routes.Handle(r); }, *logger);
   if (!server.ok()) return fail(server.status());
