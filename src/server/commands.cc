@@ -22,12 +22,15 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   CLI::App* serve = app.add_subcommand(
       "serve",
       "Run the tarn server: opens the metadata store (stamping or checking its schema version)\n"
-      "and serves HTTP on one port: GET /_health reports whether the store answers.\n"
+      "and serves on one port: the S3 gateway (bucket = repository, key = <branch>/<path>;\n"
+      "docs/s3_compatibility.md), the REST API under /api/v1 (docs/api.md), GET /_health\n"
+      "(whether the store answers) and GET /metrics (Prometheus).\n"
       "Configuration: flags > TARN_* environment > --config file > defaults.");
   AddConfigFlags(*serve, *flags);
   serve->add_flag("--quickstart", flags->quickstart,
                   "Embedded defaults for a laptop or CI: RocksDB metadata and local storage "
-                  "under --data-dir, loopback only");
+                  "under --data-dir, loopback only, and an admin with the well-known quickstart "
+                  "access key (printed at start)");
   serve->add_option("--listen", flags->listen_address,
                     "HOST:PORT to listen on (config listen_address, env TARN_LISTEN_ADDRESS, "
                     "default 127.0.0.1:8000)");
