@@ -13,6 +13,7 @@
 // TARN_BENCH_NGINX_PORT and TARN_BENCH_NGINX_ROOT (an nginx serving that directory, started by
 // scripts/bench-gateway.sh; without them c) reports the gateway alone).
 // Flags: --duration=SECONDS (per throughput phase, default 10), --only=a,b,c,d,
+// --stream_mib=N (object size of the memory test, default 1024),
 // --benchmark_out=FILE (JSON results); other flags are ignored, so scripts/run-bench.sh can run
 // it like the Google Benchmark binaries.
 #include <fcntl.h>
@@ -44,6 +45,7 @@ constexpr int kPoolKeys = 1024;  // distinct 4 KiB objects, cycled through by ev
 struct Options {
   double duration = 10;
   std::string only = "abcd";
+  uint64_t stream_mib = 1024;  // object size of the memory test
   std::string out;
   std::string tarn;
   std::string dir;
@@ -263,8 +265,8 @@ Figure MemoryFigure(TarnProcess& server, const Options& o) {
   struct statvfs vfs;
   uint64_t free_bytes = 0;
   if (::statvfs(o.dir.c_str(), &vfs) == 0) free_bytes = uint64_t(vfs.f_bavail) * vfs.f_frsize;
-  uint64_t size = 1024 * kMiB;
-  std::string note = "16 x 1 GiB";
+  uint64_t size = o.stream_mib * kMiB;
+  std::string note = "16 x " + std::to_string(o.stream_mib) + " MiB";
   if (free_bytes < (uint64_t{kClients} * size) + (2ull << 30)) {
     size = 256 * kMiB;
     note = "16 x 256 MiB (only " + std::to_string(free_bytes >> 30) + " GiB free)";
@@ -351,6 +353,7 @@ Options ParseOptions(int argc, char** argv) {
     };
     if (auto v = value("--duration=")) o.duration = std::stod(*v);
     if (auto v = value("--only=")) o.only = *v;
+    if (auto v = value("--stream_mib=")) o.stream_mib = std::stoull(*v);
     if (auto v = value("--benchmark_out=")) o.out = *v;
   }
   if (const char* t = std::getenv("TARN_BENCH_TARN_BINARY")) {
