@@ -26,6 +26,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kResponseChunk = 256 * 1024;
+// Bytes per sendfile call: enough to fill a socket buffer, small enough that one call does not
+// hold the I/O thread (and the page cache lookups) for long.
+constexpr uint64_t kSendfileChunk = 2 << 20;
 constexpr std::size_t kScratchBytes = 64 * 1024;
 constexpr uint64_t kDrainLimit = 1 << 20;
 constexpr std::chrono::seconds kLingerTime{2};
@@ -507,7 +510,7 @@ class Connection final : public ConnectionBase,
     std::optional<asio::steady_timer> timer;
     while (left > 0) {
       ssize_t n = ::sendfile(socket.native_handle(), range.fd, &offset,
-                             static_cast<std::size_t>(std::min<uint64_t>(left, 1 << 30)));
+                             static_cast<std::size_t>(std::min<uint64_t>(left, kSendfileChunk)));
       if (n > 0) {
         left -= static_cast<uint64_t>(n);
         *bytes_out += static_cast<uint64_t>(n);
