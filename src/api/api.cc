@@ -13,15 +13,7 @@
 namespace tarn::api {
 namespace {
 
-// A route: a method and path segments under /api/v1, where "*" matches any one segment.
-struct Route {
-  std::string_view method;
-  std::array<std::string_view, 5> pattern;  // unused trailing slots are empty
-  std::string_view operation;               // lakeFS's operationId, for metrics and logs
-  HandlerFn handler;                        // null: answered without authentication
-};
-
-constexpr Route kRoutes[] = {
+constexpr Route kRefRoutes[] = {
     {"GET", {"healthcheck"}, "healthCheck", nullptr},
     {"GET", {"repositories", "*"}, "getRepository", GetRepository},
     {"GET", {"repositories", "*", "branches"}, "listBranches", ListBranches},
@@ -48,8 +40,10 @@ bool Matches(const Route& route, std::string_view method, const std::vector<std:
 }
 
 const Route* FindRoute(std::string_view method, const std::vector<std::string>& segs) {
-  for (const Route& r : kRoutes) {
-    if (Matches(r, method, segs)) return &r;
+  for (auto table : {RefRoutes(), ObjectRoutes(), HistoryRoutes()}) {
+    for (const Route& r : table) {
+      if (Matches(r, method, segs)) return &r;
+    }
   }
   return nullptr;
 }
@@ -60,6 +54,8 @@ http::Response Named(http::Response r, std::string_view operation) {
 }
 
 }  // namespace
+
+std::span<const Route> RefRoutes() { return kRefRoutes; }
 
 struct Api::Impl {
   explicit Impl(ApiDeps d) : deps(std::move(d)), secrets(*deps.credentials, *deps.clock) {

@@ -2,9 +2,26 @@
 // builds the lakeFS JSON answer; failures are returned as Status for Api::Handle to map.
 #pragma once
 
+#include <array>
+#include <span>
+#include <string_view>
+
 #include "api/context.h"
 
 namespace tarn::api {
+
+// A route: a method and path segments under /api/v1, where "*" matches any one segment.
+struct Route {
+  std::string_view method;
+  std::array<std::string_view, 6> pattern;  // unused trailing slots are empty
+  std::string_view operation;               // lakeFS's operationId, for metrics and logs
+  HandlerFn handler;                        // null: answered without authentication
+};
+
+// The route table, one part per resource group; Api::Handle tries them in this order.
+std::span<const Route> RefRoutes();      // api.cc: health, repositories, branches, commits, tags
+std::span<const Route> ObjectRoutes();   // objects.cc: objects and staging
+std::span<const Route> HistoryRoutes();  // history.cc: log, diff, merge, resets, revert
 
 // repositories.cc
 Result<http::Response> GetRepository(const Context& ctx);

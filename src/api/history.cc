@@ -1,0 +1,7 @@
+#include "api/handlers.h"
+
+namespace tarn::api {
+
+std::span<const Route> HistoryRoutes() { return {}; }
+
+}  // namespace tarn::api
