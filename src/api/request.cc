@@ -3,39 +3,17 @@
 #include <algorithm>
 #include <charconv>
 
+#include "s3/uri_encoding.h"
+
 namespace tarn::api {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      int hi = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
-        return Status::InvalidArgument("malformed percent-encoding in '" + std::string(text) +
-                                       "': '%' must be followed by two hex digits");
-      }
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
+  auto decoded = s3::UriDecode(text, plus_is_space);
+  if (!decoded) {
+    return Status::InvalidArgument("malformed percent-encoding in '" + std::string(text) +
+                                   "': '%' must be followed by two hex digits");
   }
-  return out;
+  return std::move(*decoded);
 }
 
 Result<std::vector<std::string>> SplitApiPath(std::string_view path) {

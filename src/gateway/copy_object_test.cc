@@ -11,21 +11,13 @@ namespace tarn::gateway {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::TestCommit;
 using testing::TestGateway;
 
-// A commit by the test user.
-graveler::CommitParams CommitParams(std::string message) {
-  graveler::CommitParams params;
-  params.committer = "tester";
-  params.message = std::move(message);
-  return params;
-}
-
-class CopyObjectTest : public ::testing::Test {
+class CopyObjectTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    t_ = TestGateway::Make();
-    t_->CreateRepository("repo");
+    GatewayFixture::SetUp();
     auto put = t_->Send("PUT", "/repo/main/src.txt",
                         {{"Content-Type", "text/plain"}, {"x-amz-meta-color", "blue"}}, "hello");
     ASSERT_EQ(put.status, 200) << put.body;
@@ -45,7 +37,6 @@ class CopyObjectTest : public ::testing::Test {
     ASSERT_TRUE(repo.ok());
     ASSERT_TRUE(t_->graveler().CreateBranch(*repo, branch, "main").ok());
   }
-  std::unique_ptr<TestGateway> t_;
 };
 
 TEST_F(CopyObjectTest, CopyWithinABranchKeepsBytesEtagAndMetadata) {
@@ -127,7 +118,7 @@ TEST_F(CopyObjectTest, SourceIfModifiedSinceTheFutureFailsThePrecondition) {
 TEST_F(CopyObjectTest, CopyToATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", TestCommit("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto r = Copy("/repo/v1/dst.txt", "/repo/main/src.txt");
   EXPECT_EQ(r.status, 403);

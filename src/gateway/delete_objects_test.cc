@@ -15,22 +15,11 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::TestCommit;
 using testing::TestGateway;
 
-// A commit by the test user.
-graveler::CommitParams CommitParams(std::string message) {
-  graveler::CommitParams params;
-  params.committer = "tester";
-  params.message = std::move(message);
-  return params;
-}
-
-class DeleteObjectsTest : public ::testing::Test {
+class DeleteObjectsTest : public testing::GatewayFixture {
  protected:
-  void SetUp() override {
-    t_ = TestGateway::Make();
-    t_->CreateRepository("repo");
-  }
   http::Response Delete(const std::vector<std::string>& keys, bool quiet = false) {
     s3::DeleteRequest request;
     request.quiet = quiet;
@@ -38,7 +27,6 @@ class DeleteObjectsTest : public ::testing::Test {
     return t_->Send("POST", "/repo?delete", {}, s3::EncodeDeleteRequest(request));
   }
   int Status(const std::string& key) { return t_->Send("HEAD", "/repo/" + key).status; }
-  std::unique_ptr<TestGateway> t_;
 };
 
 TEST_F(DeleteObjectsTest, VerboseModeReportsEveryDeletedKeyIncludingMissingOnes) {
@@ -68,7 +56,7 @@ TEST_F(DeleteObjectsTest, KeysMayMixBranchesAndATagKeyIsAnAccessDeniedEntry) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
   t_->PutObject("repo", "main/kept", "1");
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", TestCommit("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   ASSERT_TRUE(t_->graveler().CreateBranch(*repo, "dev", "main").ok());
   t_->PutObject("repo", "dev/d", "2");

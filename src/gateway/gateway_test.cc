@@ -14,14 +14,9 @@ namespace {
 using ::testing::HasSubstr;
 using testing::TestGateway;
 
-class GatewayTest : public ::testing::Test {
+class GatewayTest : public testing::GatewayFixture {
  protected:
-  void SetUp() override {
-    t_ = TestGateway::Make();
-    t_->CreateRepository("repo");
-  }
   std::string Body(const http::Response& r) { return TestGateway::BodyOf(r); }
-  std::unique_ptr<TestGateway> t_;
 };
 
 TEST_F(GatewayTest, PutThenGetReturnsTheBytesAndQuotedMd5Etag) {

@@ -16,23 +16,11 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::TestCommit;
 using testing::TestGateway;
 
-// A commit by the test user.
-graveler::CommitParams CommitParams(std::string message) {
-  graveler::CommitParams params;
-  params.committer = "tester";
-  params.message = std::move(message);
-  return params;
-}
-
-class MultipartTest : public ::testing::Test {
+class MultipartTest : public testing::GatewayFixture {
  protected:
-  void SetUp() override {
-    t_ = TestGateway::Make();
-    t_->CreateRepository("repo");
-  }
-
   // Starts an upload of `key` ("repo/<key>") and returns its id.
   std::string Create(const std::string& key, std::vector<http::Header> headers = {}) {
     auto r = t_->Send("POST", "/repo/" + key + "?uploads", std::move(headers));
@@ -66,7 +54,6 @@ class MultipartTest : public ::testing::Test {
     return t_->Send("POST", "/repo/" + key + "?uploadId=" + id, std::move(headers),
                     s3::EncodeCompleteMultipartUpload(request));
   }
-  std::unique_ptr<TestGateway> t_;
 };
 
 const std::string kBig1(block::kMinPartSize, 'a');
@@ -250,7 +237,7 @@ TEST_F(MultipartTest, CreateOnATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
   t_->PutObject("repo", "main/a", "1");
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", TestCommit("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto r = t_->Send("POST", "/repo/v1/x?uploads");
   EXPECT_EQ(r.status, 403);

@@ -12,15 +12,8 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::TestCommit;
 using testing::TestGateway;
-
-// A commit by the test user.
-graveler::CommitParams CommitParams(std::string message) {
-  graveler::CommitParams params;
-  params.committer = "tester";
-  params.message = std::move(message);
-  return params;
-}
 
 std::string TaggingDocument(const std::vector<std::pair<std::string, std::string>>& tags) {
   std::string xml = "<Tagging><TagSet>";
@@ -30,17 +23,15 @@ std::string TaggingDocument(const std::vector<std::pair<std::string, std::string
   return xml + "</TagSet></Tagging>";
 }
 
-class TaggingTest : public ::testing::Test {
+class TaggingTest : public testing::GatewayFixture {
  protected:
   void SetUp() override {
-    t_ = TestGateway::Make();
-    t_->CreateRepository("repo");
+    GatewayFixture::SetUp();
     t_->PutObject("repo", "main/obj", "payload");
   }
   http::Response PutTags(const std::string& document) {
     return t_->Send("PUT", "/repo/main/obj?tagging", {}, document);
   }
-  std::unique_ptr<TestGateway> t_;
 };
 
 TEST_F(TaggingTest, PutGetDeleteRoundTrip) {
@@ -78,7 +69,7 @@ TEST_F(TaggingTest, TagsSurviveACommitAndCopy) {
   ASSERT_EQ(PutTags(TaggingDocument({{"k", "v"}})).status, 200);
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("tags")).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", TestCommit("tags")).ok());
   auto copy = t_->Send("PUT", "/repo/main/copy", {{"x-amz-copy-source", "/repo/main/obj"}});
   ASSERT_EQ(copy.status, 200) << copy.body;
   auto get = t_->Send("GET", "/repo/main/copy?tagging");
@@ -108,7 +99,7 @@ TEST_F(TaggingTest, MalformedDocumentIsMalformedXML) {
 TEST_F(TaggingTest, TaggingAnObjectOnATagIsAccessDenied) {
   auto repo = t_->graveler().GetRepository("repo");
   ASSERT_TRUE(repo.ok());
-  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", CommitParams("first")).ok());
+  ASSERT_TRUE(t_->graveler().CommitBranch(*repo, "main", TestCommit("first")).ok());
   ASSERT_TRUE(t_->graveler().CreateTag(*repo, "v1", "main").ok());
   auto put = t_->Send("PUT", "/repo/v1/obj?tagging", {}, TaggingDocument({{"k", "v"}}));
   EXPECT_EQ(put.status, 403);

@@ -161,4 +161,16 @@ void TestGateway::PutObject(const std::string& repo, const std::string& key,
   ASSERT_EQ(r.status, 200) << r.body;
 }
 
+graveler::CommitParams TestCommit(std::string message) {
+  graveler::CommitParams params;
+  params.committer = "tester";
+  params.message = std::move(message);
+  return params;
+}
+
+void GatewayFixture::SetUp() {
+  t_ = TestGateway::Make();
+  t_->CreateRepository("repo");
+}
+
 }  // namespace tarn::gateway::testing

@@ -2,6 +2,8 @@
 // requests signed with SigV4 as a client would sign them.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,6 +68,16 @@ class TestGateway {
   block::FaultInjectingAdapter* faults_ = nullptr;
   std::unique_ptr<Gateway> gateway_;
   int next_request_ = 0;
+};
+
+// A commit by the test user.
+graveler::CommitParams TestCommit(std::string message);
+
+// A test gateway with repository "repo" (branch main), shared by the operation tests.
+class GatewayFixture : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  std::unique_ptr<TestGateway> t_;
 };
 
 }  // namespace tarn::gateway::testing
