@@ -49,8 +49,8 @@ Result<std::string> RequiredQuery(const Context& ctx, std::string_view name) {
 // user_metadata=true|false, default true.
 bool WantUserMetadata(const Context& ctx) { return ctx.query.get("user_metadata") != "false"; }
 
-// OK when `branch` is a branch of a writable repository. A tag or commit is InvalidArgument (a
-// read-only ref), a read-only repository PermissionDenied, anything else NotFound.
+// OK when `branch` is a branch of a writable repository. Anything else is NotFound, as lakeFS
+// answers (a tag or commit says so in the message); a read-only repository PermissionDenied.
 Status RequireWritableBranch(const Context& ctx, const graveler::Repository& repo,
                              std::string_view branch) {
   auto found = ctx.graveler().GetBranch(repo, branch);
@@ -65,10 +65,11 @@ Status RequireWritableBranch(const Context& ctx, const graveler::Repository& rep
     return found.status();
   }
   if (ctx.graveler().ResolveRef(repo, branch).ok()) {
-    return Status::InvalidArgument("ref '" + std::string(branch) +
-                                   "' is a tag or commit and is read-only: write to a branch");
+    return Status::NotFound("branch '" + std::string(branch) + "' not found: '" +
+                            std::string(branch) +
+                            "' is a tag or commit, which is read-only; write to a branch");
   }
-  return Status::NotFound("branch '" + std::string(branch) + "' does not exist in repository '" +
+  return Status::NotFound("branch '" + std::string(branch) + "' not found in repository '" +
                           repo.id + "'");
 }
 

@@ -162,11 +162,11 @@ TEST(ObjectsTest, UploadToUnknownBranchIs404) {
   EXPECT_EQ(Upload(*t, "k", "d", {}, "nope").status, 404);
 }
 
-TEST(ObjectsTest, UploadToTagIs400) {
+TEST(ObjectsTest, UploadToTagIs404) {
   auto t = TestApi::Make();
   ASSERT_EQ(t->Send("POST", std::string(kRepo) + "/tags", R"({"id": "v1", "ref": "main"})").status,
             201);
-  EXPECT_EQ(Upload(*t, "k", "d", {}, "v1").status, 400);
+  EXPECT_EQ(Upload(*t, "k", "d", {}, "v1").status, 404);
 }
 
 TEST(ObjectsTest, DeletedObjectIsGone) {
