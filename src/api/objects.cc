@@ -127,7 +127,7 @@ std::optional<block::ByteRange> ParseRange(std::string_view value) {
     auto n = number(last);
     if (!n) return std::nullopt;
     r.kind = block::ByteRange::Kind::kSuffix;
-    r.first = *n;
+    r.length = *n;
     return r;
   }
   auto f = number(first);

@@ -190,6 +190,47 @@ TEST(ObjectsTest, DeleteManyIgnoresAbsentPaths) {
   EXPECT_EQ(t->Send("GET", ObjectUrl("main", "b")).status, 200);
 }
 
+// Denies every permission on one resource.
+class DenyOne final : public auth::Authorizer {
+ public:
+  explicit DenyOne(std::string resource) : resource_(std::move(resource)) {}
+  Status Authorize(const auth::Principal&,
+                   std::span<const auth::Permission> permissions) const override {
+    for (const auto& p : permissions) {
+      if (p.resource == resource_) return Status::PermissionDenied("denied " + p.action);
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::string resource_;
+};
+
+TEST(ObjectsTest, DeleteManyReportsDeniedPathsAndDeletesTheRest) {
+  DenyOne deny(auth::ObjectArn("repo1", "keep"));
+  auto t = TestApi::Make(&deny);
+  ASSERT_EQ(Upload(*t, "keep", "d").status, 401);  // the denied path cannot be written either
+  ASSERT_EQ(Upload(*t, "gone", "d").status, 201);
+  auto r = t->Send("POST", std::string(kRepo) + "/branches/main/objects/delete",
+                   R"({"paths": ["keep", "gone"]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto errors = TestApi::JsonOf(r)["errors"];
+  ASSERT_EQ(errors.size(), 1u) << r.body;
+  EXPECT_EQ(errors[0]["path"], "keep");
+  EXPECT_EQ(errors[0]["status_code"], 401);
+  EXPECT_EQ(t->Send("GET", ObjectUrl("main", "gone")).status, 404);
+}
+
+TEST(ObjectsTest, SuffixRangeServesTheLastBytes) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "0123456789").status, 201);
+  auto r = t->SendWith("GET", ObjectUrl("main", "k"),
+                       {{"Authorization", Auth()}, {"Range", "bytes=-3"}});
+  ASSERT_EQ(r.status, 206) << r.body;
+  EXPECT_EQ(r.header("Content-Range"), "bytes 7-9/10");
+  EXPECT_EQ(BodyOf(r), "789");
+}
+
 TEST(ObjectsTest, DeleteManyRefusesMoreThan1000Paths) {
   auto t = TestApi::Make();
   nlohmann::json paths = nlohmann::json::array();
