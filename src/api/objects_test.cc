@@ -308,6 +308,36 @@ TEST(ObjectsTest, LargeMultipartUploadStreamsIntact) {
   EXPECT_EQ(BodyOf(t->Send("GET", ObjectUrl("main", "big"))) == data, true);
 }
 
+// Hands out its data one byte per read, as a slow client's body arrives.
+class OneByteReader final : public http::BodyReader {
+ public:
+  explicit OneByteReader(std::string data) : data_(std::move(data)) {}
+  Result<std::size_t> Read(std::span<char> out) override {
+    if (pos_ == data_.size() || out.empty()) return std::size_t{0};
+    out[0] = data_[pos_++];
+    return std::size_t{1};
+  }
+
+ private:
+  std::string data_;
+  std::size_t pos_ = 0;
+};
+
+TEST(ObjectsTest, MultipartUploadSurvivesOneByteReads) {
+  auto t = TestApi::Make();
+  const std::string data = "x\r\n--bo\r\n--b-\r\n-";
+  http::Request r;
+  r.method = "POST";
+  r.target = std::string(kRepo) + "/branches/main/objects?path=slow";
+  r.headers = {{"Authorization", Auth()}, {"Content-Type", "multipart/form-data; boundary=bou"}};
+  r.body = std::make_shared<OneByteReader>(
+      "preamble\r\n--bou\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\n" + data +
+      "\r\n--bou--\r\n");
+  auto up = t->api().Handle(r);
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(BodyOf(t->Send("GET", ObjectUrl("main", "slow"))), data);
+}
+
 TEST(ObjectsTest, UnauthenticatedIs401) {
   auto t = TestApi::Make();
   EXPECT_EQ(t->SendWith("GET", ObjectUrl("main", "k"), {}).status, 401);
