@@ -85,10 +85,10 @@ TEST(ApiTest, UnknownRepositoryIs404) {
 
 TEST(ApiTest, UnknownEndpointIs404NamingThePath) {
   auto t = TestApi::Make();
-  auto r = t->Send("GET", "/api/v1/repositories/repo1/refs/main/objects/ls");
+  auto r = t->Send("GET", "/api/v1/repositories/repo1/no_such_resource");
   EXPECT_EQ(r.status, 404);
   EXPECT_NE(TestApi::JsonOf(r)["message"].get<std::string>().find(
-                "/api/v1/repositories/repo1/refs/main/objects/ls"),
+                "/api/v1/repositories/repo1/no_such_resource"),
             std::string::npos);
 }
 
