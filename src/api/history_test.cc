@@ -90,6 +90,18 @@ TEST(HistoryTest, LogRejectsMalformedSince) {
   EXPECT_EQ(r.status, 400) << r.body;
 }
 
+TEST(HistoryTest, LogSinceLeavesOutOlderCommits) {
+  auto t = TestApi::Make();
+  Put(*t, "main", "a", "A");
+  CommitOn(*t, "main", "add a");
+  auto past = TestApi::JsonOf(
+      t->Send("GET", std::string(kRepo) + "/refs/main/commits?since=2001-01-01T00:00:00%2B02:00"));
+  EXPECT_GE(past["results"].size(), 1u) << past.dump();
+  auto future = TestApi::JsonOf(
+      t->Send("GET", std::string(kRepo) + "/refs/main/commits?since=2999-01-01T00:00:00Z"));
+  EXPECT_TRUE(future["results"].empty()) << future.dump();
+}
+
 TEST(HistoryTest, BranchDiffListsUncommittedChanges) {
   auto t = TestApi::Make();
   Put(*t, "main", "a", "id-a");
@@ -260,6 +272,17 @@ TEST(HistoryTest, HardResetMovesBranchToRef) {
   auto r = t->Send("PUT", std::string(kRepo) + "/branches/main/hard_reset?ref=" + first);
   ASSERT_EQ(r.status, 204) << r.body;
   EXPECT_EQ(Head(*t, "main"), first);
+}
+
+TEST(HistoryTest, HardResetOfDirtyBranchIs400) {
+  auto t = TestApi::Make();
+  std::string first = Head(*t, "main");
+  Put(*t, "main", "a", "A");
+  CommitOn(*t, "main", "add a");
+  Put(*t, "main", "b", "B");
+  auto r = t->Send("PUT", std::string(kRepo) + "/branches/main/hard_reset?ref=" + first);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(Head(*t, "main"), first);
 }
 
 TEST(HistoryTest, RevertUndoesACommitWithANewCommit) {
