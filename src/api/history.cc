@@ -4,9 +4,7 @@
 #include <charconv>
 #include <ctime>
 #include <nlohmann/json.hpp>
-#include <queue>
 #include <set>
-#include <unordered_set>
 
 #include "api/actions.h"
 #include "api/handlers.h"
@@ -180,40 +178,6 @@ Result<int> ParentNumber(const nlohmann::json& body, bool required) {
   return static_cast<int>(*n);
 }
 
-// The best common ancestor of commits `a` and `b`: the ancestor of `b` with the highest
-// generation that is also an ancestor of `a`. Errors: NotFound when they share no history.
-Result<graveler::Commit> MergeBase(const Context& ctx, const graveler::Repository& repo,
-                                   const std::string& a, const std::string& b) {
-  std::unordered_set<std::string> ancestors_of_a;
-  std::vector<std::string> stack = {a};
-  while (!stack.empty()) {
-    std::string id = std::move(stack.back());
-    stack.pop_back();
-    if (!ancestors_of_a.insert(id).second) continue;
-    ASSIGN_OR_RETURN(graveler::Commit c, ctx.graveler().GetCommit(repo, id));
-    for (auto& p : c.parents) stack.push_back(p);
-  }
-  auto by_generation = [](const graveler::Commit& x, const graveler::Commit& y) {
-    return x.generation < y.generation;
-  };
-  std::priority_queue<graveler::Commit, std::vector<graveler::Commit>, decltype(by_generation)>
-      queue(by_generation);
-  std::unordered_set<std::string> seen = {b};
-  ASSIGN_OR_RETURN(graveler::Commit start, ctx.graveler().GetCommit(repo, b));
-  queue.push(std::move(start));
-  while (!queue.empty()) {
-    graveler::Commit c = queue.top();
-    queue.pop();
-    if (ancestors_of_a.contains(c.id)) return c;
-    for (auto& p : c.parents) {
-      if (!seen.insert(p).second) continue;
-      ASSIGN_OR_RETURN(graveler::Commit parent, ctx.graveler().GetCommit(repo, p));
-      queue.push(std::move(parent));
-    }
-  }
-  return Status::NotFound("no merge base: commits " + a + " and " + b + " share no history");
-}
-
 // GET /repositories/{repository}/refs/{ref}/commits
 Result<http::Response> LogCommits(const Context& ctx) {
   RETURN_IF_ERROR(ctx.Authorize(action::kReadCommit, auth::RepositoryArn(ctx.params[1])));
@@ -313,7 +277,8 @@ Result<http::Response> FindMergeBase(const Context& ctx) {
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
   ASSIGN_OR_RETURN(auto source, ctx.graveler().ResolveRef(repo, ctx.params[3]));
   ASSIGN_OR_RETURN(auto dest, ctx.graveler().ResolveRef(repo, ctx.params[5]));
-  ASSIGN_OR_RETURN(graveler::Commit base, MergeBase(ctx, repo, source.commit_id, dest.commit_id));
+  ASSIGN_OR_RETURN(graveler::Commit base,
+                   ctx.graveler().FindMergeBase(repo, source.commit_id, dest.commit_id));
   return JsonResponse(200, {{"source_commit_id", source.commit_id},
                             {"destination_commit_id", dest.commit_id},
                             {"base_commit_id", base.id}});

@@ -218,6 +218,11 @@ Result<Commit> Graveler::GetCommit(const Repository& repo, std::string_view comm
   return refs_.GetCommit(repo, commit_id);
 }
 
+Result<Commit> Graveler::FindMergeBase(const Repository& repo, const CommitId& a,
+                                       const CommitId& b) {
+  return refs_.FindMergeBase(repo, a, b);
+}
+
 Result<Branch> Graveler::CreateBranch(const Repository& repo, std::string_view id,
                                       std::string_view source_ref) {
   RETURN_IF_ERROR(CheckWritable(repo));

@@ -158,6 +158,9 @@ class Graveler {
   Result<Page<Tag>> ListTags(const Repository& repo, std::string_view after, std::size_t amount);
   Result<ref::ResolvedRef> ResolveRef(const Repository& repo, std::string_view ref);
   Result<Commit> GetCommit(const Repository& repo, std::string_view commit_id);
+  // The best common ancestor of two commits (generation-ordered search, docs/versioning.md).
+  // Errors: NotFound when they share no history.
+  Result<Commit> FindMergeBase(const Repository& repo, const CommitId& a, const CommitId& b);
 
   // --- reads ---
 
