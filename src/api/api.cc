@@ -40,7 +40,7 @@ bool Matches(const Route& route, std::string_view method, const std::vector<std:
 }
 
 const Route* FindRoute(std::string_view method, const std::vector<std::string>& segs) {
-  for (auto table : {RefRoutes(), ObjectRoutes(), HistoryRoutes()}) {
+  for (auto table : {RefRoutes(), ObjectRoutes(), StagingRoutes(), HistoryRoutes(), AuthRoutes()}) {
     for (const Route& r : table) {
       if (Matches(r, method, segs)) return &r;
     }
@@ -56,6 +56,14 @@ http::Response Named(http::Response r, std::string_view operation) {
 }  // namespace
 
 std::span<const Route> RefRoutes() { return kRefRoutes; }
+
+std::vector<Route> AllRoutes() {
+  std::vector<Route> all;
+  for (auto table : {RefRoutes(), ObjectRoutes(), StagingRoutes(), HistoryRoutes(), AuthRoutes()}) {
+    all.insert(all.end(), table.begin(), table.end());
+  }
+  return all;
+}
 
 struct Api::Impl {
   explicit Impl(ApiDeps d) : deps(std::move(d)), secrets(*deps.credentials, *deps.clock) {
@@ -94,7 +102,8 @@ http::Response Api::Handle(const http::Request& request) {
   }
   auto query = QueryParams::Parse(request.query());
   if (!query.ok()) return Named(ErrorResponse(query.status()), route->operation);
-  auto principal = Authenticate(request, d.secrets);
+  Result<auth::Principal> principal = auth::Principal{};
+  if (route->access == Access::kAuthenticated) principal = Authenticate(request, d.secrets);
   if (!principal.ok()) return Named(ErrorResponse(principal.status()), route->operation);
 
   Context ctx{request, *query, *segments, *principal, d.deps};

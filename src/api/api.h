@@ -13,9 +13,12 @@
 #include <spdlog/logger.h>
 
 #include <memory>
+#include <string>
 
 #include "auth/authorizer.h"
 #include "auth/credentials.h"
+#include "auth/policy_store.h"
+#include "auth/rbac_authorizer.h"
 #include "catalog/catalog.h"
 #include "common/clock.h"
 #include "http/message.h"
@@ -29,6 +32,17 @@ struct ApiDeps {
   const auth::Authorizer* authorizer = nullptr;
   const Clock* clock = nullptr;
   std::shared_ptr<spdlog::logger> logger;  // null: a logger that discards everything
+  // Groups and policies (the auth administration endpoints); null: those endpoints answer 501.
+  auth::PolicyStore* policies = nullptr;
+  // When set, the authorizer whose cache the auth endpoints invalidate on every change of
+  // memberships or policies, so a change applies at once on this server.
+  auth::RbacAuthorizer* rbac = nullptr;
+  // The key that signs login tokens (HS256) and session cookies; at least 32 bytes. Empty:
+  // login is refused (501) and only HTTP Basic authenticates.
+  std::string token_key;
+  // Facts /config reports: the blockstore type ("local", "s3", "mem") and the server version.
+  std::string blockstore_type = "local";
+  std::string version;
 };
 
 class Api {

@@ -5,23 +5,37 @@
 #include <array>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "api/context.h"
 
 namespace tarn::api {
 
+// Who may call a route.
+enum class Access {
+  kAuthenticated,  // HTTP Basic, a login token or the session cookie; the handler authorizes
+  kPublic,         // anyone (setup, login); the handler sees an empty principal
+};
+
 // A route: a method and path segments under /api/v1, where "*" matches any one segment.
 struct Route {
   std::string_view method;
-  std::array<std::string_view, 6> pattern;  // unused trailing slots are empty
+  std::array<std::string_view, 7> pattern;  // unused trailing slots are empty
   std::string_view operation;               // lakeFS's operationId, for metrics and logs
-  HandlerFn handler;                        // null: answered without authentication
+  HandlerFn handler;                        // null: answered 204 without authentication
+  Access access = Access::kAuthenticated;
 };
 
 // The route table, one part per resource group; Api::Handle tries them in this order.
-std::span<const Route> RefRoutes();      // api.cc: health, repositories, branches, commits, tags
-std::span<const Route> ObjectRoutes();   // objects.cc: objects and staging
+std::span<const Route> RefRoutes();      // api.cc: health, setup, login, repositories, branches,
+                                         // commits, tags
+std::span<const Route> ObjectRoutes();   // objects.cc: objects
+std::span<const Route> StagingRoutes();  // staging.cc: physical addresses, refs dump/restore
 std::span<const Route> HistoryRoutes();  // history.cc: log, diff, merge, resets, revert
+std::span<const Route> AuthRoutes();     // auth_admin.cc: users, groups, policies, credentials
+
+// Every route of every group, in matching order (for the OpenAPI document and its tests).
+std::vector<Route> AllRoutes();
 
 // repositories.cc
 Result<http::Response> GetRepository(const Context& ctx);
