@@ -15,6 +15,7 @@ namespace {
 
 constexpr Route kRefRoutes[] = {
     {"GET", {"healthcheck"}, "healthCheck", nullptr},
+    {"GET", {"openapi.json"}, "getOpenAPI", GetOpenApi, Access::kPublic},
     {"GET", {"repositories", "*"}, "getRepository", GetRepository},
     {"GET", {"repositories", "*", "branches"}, "listBranches", ListBranches},
     {"POST", {"repositories", "*", "branches"}, "createBranch", CreateBranch},

@@ -37,6 +37,9 @@ std::span<const Route> AuthRoutes();     // auth_admin.cc: users, groups, polici
 // Every route of every group, in matching order (for the OpenAPI document and its tests).
 std::vector<Route> AllRoutes();
 
+// openapi.cc: GET /openapi.json, the OpenAPI 3 document of every route served.
+Result<http::Response> GetOpenApi(const Context& ctx);
+
 // repositories.cc
 Result<http::Response> GetRepository(const Context& ctx);
 
