@@ -4,7 +4,7 @@
 namespace tarn::api {
 
 Result<http::Response> GetOpenApi(const Context&) {
-  return Status::Unimplemented("the OpenAPI document is not built yet");
+  return Status::NotImplemented("the OpenAPI document is not built yet");
 }
 
 }  // namespace tarn::api
