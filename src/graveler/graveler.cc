@@ -194,6 +194,12 @@ Status Graveler::SetRepositoryReadOnly(std::string_view id, bool read_only) {
   return refs_.SetRepositoryReadOnly(id, read_only);
 }
 
+Status Graveler::UpdateRepositoryMetadata(std::string_view id,
+                                          const std::map<std::string, std::string>& set,
+                                          const std::vector<std::string>& remove) {
+  return refs_.UpdateRepositoryMetadata(id, set, remove);
+}
+
 Result<std::size_t> Graveler::DropOrphanStagingTokens(const Repository& repo) {
   // Order matters: partitions first, then branches (see the header).
   ASSIGN_OR_RETURN(std::vector<StagingToken> tokens, staging_.ListTokens(repo.instance_uid));

@@ -142,6 +142,11 @@ class Graveler {
   // the namespace (garbage collection reclaims them).
   Status DeleteRepository(std::string_view id);
   Status SetRepositoryReadOnly(std::string_view id, bool read_only);
+  // Sets `set` and removes `remove` in the repository's metadata (lakeFS's repository
+  // metadata), atomically.
+  Status UpdateRepositoryMetadata(std::string_view id,
+                                  const std::map<std::string, std::string>& set,
+                                  const std::vector<std::string>& remove);
 
   // --- branches and tags ---
 

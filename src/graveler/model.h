@@ -47,6 +47,8 @@ struct Repository {
   // Made fresh at creation; names the repository's KV partitions so that a repository deleted
   // and created again under the same id starts from nothing.
   std::string instance_uid;
+  // Free-form key/value pairs set through the REST API (lakeFS's repository metadata).
+  std::map<std::string, std::string> metadata;
 };
 
 struct Branch {

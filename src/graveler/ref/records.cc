@@ -31,6 +31,7 @@ std::string EncodeRepository(const Repository& repo) {
   p.set_state(repo.state == Repository::State::kInDeletion ? pb::Repository::IN_DELETION
                                                            : pb::Repository::ACTIVE);
   p.set_instance_uid(repo.instance_uid);
+  p.mutable_metadata()->insert(repo.metadata.begin(), repo.metadata.end());
   return Serialize(p);
 }
 
@@ -46,6 +47,7 @@ Result<Repository> DecodeRepository(std::string_view bytes) {
   repo.state = p.state() == pb::Repository::IN_DELETION ? Repository::State::kInDeletion
                                                         : Repository::State::kActive;
   repo.instance_uid = std::move(*p.mutable_instance_uid());
+  repo.metadata.insert(p.metadata().begin(), p.metadata().end());
   return repo;
 }
 

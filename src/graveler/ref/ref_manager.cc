@@ -36,6 +36,12 @@ Status RefManager::SetRepositoryReadOnly(std::string_view id, bool read_only) {
   return impl_->SetRepositoryReadOnly(id, read_only);
 }
 
+Status RefManager::UpdateRepositoryMetadata(std::string_view id,
+                                            const std::map<std::string, std::string>& set,
+                                            const std::vector<std::string>& remove) {
+  return impl_->UpdateRepositoryMetadata(id, set, remove);
+}
+
 Result<Branch> RefManager::GetBranch(const Repository& repo, std::string_view id) {
   return impl_->GetBranch(repo, id);
 }

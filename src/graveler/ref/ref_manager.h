@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <map>
 #include <vector>
 
 #include "common/clock.h"
@@ -103,6 +104,11 @@ class RefManager {
   // partition and then its record.
   Status DeleteRepository(std::string_view id);
   Status SetRepositoryReadOnly(std::string_view id, bool read_only);
+  // Sets the pairs of `set` and then removes the keys of `remove` in the repository's
+  // metadata, atomically. Errors: NotFound; Conflict when the record kept changing.
+  Status UpdateRepositoryMetadata(std::string_view id,
+                                  const std::map<std::string, std::string>& set,
+                                  const std::vector<std::string>& remove);
 
   // --- branches ---
 

@@ -24,6 +24,9 @@ class RefManager::Impl {
   Result<Page<Repository>> ListRepositories(std::string_view after, std::size_t amount);
   Status DeleteRepository(std::string_view id);
   Status SetRepositoryReadOnly(std::string_view id, bool read_only);
+  Status UpdateRepositoryMetadata(std::string_view id,
+                                  const std::map<std::string, std::string>& set,
+                                  const std::vector<std::string>& remove);
 
   // branches.cc (branches and tags)
   Result<Branch> GetBranch(const Repository& repo, std::string_view id);

@@ -181,4 +181,23 @@ Status RefManager::Impl::SetRepositoryReadOnly(std::string_view id, bool read_on
                           "' kept changing while its read-only flag was set; retry");
 }
 
+Status RefManager::Impl::UpdateRepositoryMetadata(std::string_view id,
+                                                  const std::map<std::string, std::string>& set,
+                                                  const std::vector<std::string>& remove) {
+  RETURN_IF_ERROR(ValidateRepositoryId(id));
+  for (int attempt = 0; attempt < kRecordUpdateAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(StoredRepository stored, ReadRecord(store_, id));
+    if (stored.repo.state == Repository::State::kInDeletion) {
+      return Status::NotFound(RepoName(stored.repo) + " not found (it is being deleted)");
+    }
+    for (const auto& [key, value] : set) stored.repo.metadata[key] = value;
+    for (const auto& key : remove) stored.repo.metadata.erase(key);
+    Status s = store_.SetIf(kRepositoriesPartition, KeyOf(kRepositoryKeyPrefix, id),
+                            EncodeRepository(stored.repo), stored.predicate);
+    if (!s.IsPreconditionFailed()) return s;
+  }
+  return Status::Conflict("repository '" + EscapeBytes(id) +
+                          "' kept changing while its metadata was updated; retry");
+}
+
 }  // namespace tarn::graveler::ref

@@ -164,6 +164,18 @@ TEST_P(RepositoryTest, SetReadOnlyPersists) {
   EXPECT_EQ(refs_->SetRepositoryReadOnly("nope", true).code(), StatusCode::kNotFound);
 }
 
+TEST_P(RepositoryTest, MetadataSetsThenRemovesAndPersists) {
+  NewRepo("repo1");
+  ASSERT_TRUE(refs_->UpdateRepositoryMetadata("repo1", {{"team", "data"}, {"tier", "gold"}}, {})
+                  .ok());
+  ASSERT_TRUE(refs_->UpdateRepositoryMetadata("repo1", {{"tier", "silver"}}, {"team"}).ok());
+  auto got = refs_->GetRepository("repo1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->metadata, (std::map<std::string, std::string>{{"tier", "silver"}}));
+  EXPECT_EQ(refs_->UpdateRepositoryMetadata("nope", {{"a", "b"}}, {}).code(),
+            StatusCode::kNotFound);
+}
+
 TEST_P(RepositoryTest, DeleteRemovesRecordAndRefs) {
   repo_ = NewRepo("repo1");
   ASSERT_TRUE(refs_->DeleteRepository("repo1").ok());
