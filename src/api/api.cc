@@ -16,7 +16,23 @@ namespace {
 constexpr Route kRefRoutes[] = {
     {"GET", {"healthcheck"}, "healthCheck", nullptr},
     {"GET", {"openapi.json"}, "getOpenAPI", GetOpenApi, Access::kPublic},
+    {"GET", {"setup_lakefs"}, "getSetupState", GetSetupState, Access::kPublic},
+    {"POST", {"setup_lakefs"}, "setup", Setup, Access::kPublic},
+    {"POST", {"auth", "login"}, "login", Login, Access::kPublic},
+    {"GET", {"user"}, "getCurrentUser", GetCurrentUser},
+    {"GET", {"config"}, "getConfig", GetConfig},
+    {"GET", {"config", "version"}, "getLakeFSVersion", GetVersion},
+    {"GET", {"config", "storage"}, "getStorageConfig", GetStorageConfig},
+    {"GET", {"repositories"}, "listRepositories", ListRepositories},
+    {"POST", {"repositories"}, "createRepository", CreateRepository},
     {"GET", {"repositories", "*"}, "getRepository", GetRepository},
+    {"DELETE", {"repositories", "*"}, "deleteRepository", DeleteRepository},
+    {"GET", {"repositories", "*", "metadata"}, "getRepositoryMetadata", GetRepositoryMetadata},
+    {"POST", {"repositories", "*", "metadata"}, "setRepositoryMetadata", SetRepositoryMetadata},
+    {"DELETE",
+     {"repositories", "*", "metadata"},
+     "deleteRepositoryMetadata",
+     DeleteRepositoryMetadata},
     {"GET", {"repositories", "*", "branches"}, "listBranches", ListBranches},
     {"POST", {"repositories", "*", "branches"}, "createBranch", CreateBranch},
     {"GET", {"repositories", "*", "branches", "*"}, "getBranch", GetBranch},
@@ -104,10 +120,13 @@ http::Response Api::Handle(const http::Request& request) {
   auto query = QueryParams::Parse(request.query());
   if (!query.ok()) return Named(ErrorResponse(query.status()), route->operation);
   Result<auth::Principal> principal = auth::Principal{};
-  if (route->access == Access::kAuthenticated) principal = Authenticate(request, d.secrets);
+  if (route->access == Access::kAuthenticated) {
+    TokenCheck tokens{d.deps.token_key, UnixSeconds(d.deps.clock->Now()), d.deps.credentials};
+    principal = Authenticate(request, d.secrets, tokens);
+  }
   if (!principal.ok()) return Named(ErrorResponse(principal.status()), route->operation);
 
-  Context ctx{request, *query, *segments, *principal, d.deps};
+  Context ctx{request, *query, *segments, *principal, d.deps, d.secrets};
   http::Response response;
   try {
     auto handled = route->handler(ctx);

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include "api/token.h"
 #include "common/coding.h"
 
 namespace tarn::api {
@@ -45,20 +46,64 @@ Result<BasicCredentials> ParseBasicAuthorization(std::string_view value) {
   return BasicCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
+namespace {
+
+bool SchemeIsBearer(std::string_view value) {
+  constexpr std::string_view kBearer = "bearer ";
+  if (value.size() < kBearer.size()) return false;
+  for (std::size_t i = 0; i < kBearer.size(); ++i) {
+    char c = value[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kBearer[i]) return false;
+  }
+  return true;
+}
+
+Result<auth::Principal> FromToken(std::string_view token, const TokenCheck& tokens) {
+  if (tokens.key.empty() || tokens.users == nullptr) {
+    return Status::Unauthenticated(
+        "login tokens are not accepted by this server (no auth.encrypt.secret_key): use HTTP "
+        "Basic authentication");
+  }
+  ASSIGN_OR_RETURN(std::string user, VerifyLoginToken(tokens.key, token, tokens.now));
+  auto found = tokens.users->GetUser(user);
+  if (!found.ok()) {
+    if (found.status().IsNotFound()) {
+      return Status::Unauthenticated("the user of this login token no longer exists");
+    }
+    return found.status();
+  }
+  return auth::Principal{user, ""};
+}
+
+}  // namespace
+
 Result<auth::Principal> Authenticate(const http::Request& request,
-                                     auth::CachedSecretLookup& secrets) {
+                                     auth::CachedSecretLookup& secrets, const TokenCheck& tokens) {
   std::string_view header = request.header("authorization");
   if (header.empty()) {
+    std::string_view cookie = CookieValue(request.header("cookie"), kSessionCookie);
+    if (!cookie.empty()) return FromToken(cookie, tokens);
     return Status::Unauthenticated(
         "missing credentials: send HTTP Basic authentication with an access key id and secret");
   }
+  if (SchemeIsBearer(header)) {
+    std::string_view token = header.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    return FromToken(token, tokens);
+  }
   ASSIGN_OR_RETURN(BasicCredentials basic, ParseBasicAuthorization(header));
-  auto credential = secrets.Lookup(basic.access_key_id);
+  return CheckKeyPair(secrets, basic.access_key_id, basic.secret);
+}
+
+Result<auth::Principal> CheckKeyPair(auth::CachedSecretLookup& secrets,
+                                     std::string_view access_key_id, std::string_view secret) {
+  auto credential = secrets.Lookup(access_key_id);
   if (!credential.ok()) {
     if (credential.status().IsNotFound()) return Status::Unauthenticated(kBadCredentials);
     return credential.status();
   }
-  if (!ConstantTimeEquals(credential->secret_access_key, basic.secret)) {
+  if (!ConstantTimeEquals(credential->secret_access_key, secret)) {
     return Status::Unauthenticated(kBadCredentials);
   }
   return auth::Principal{credential->user_id, credential->access_key_id};

@@ -20,10 +20,26 @@ struct BasicCredentials {
 // Errors: Unauthenticated when the value is not HTTP Basic or does not decode to "id:secret".
 Result<BasicCredentials> ParseBasicAuthorization(std::string_view header_value);
 
-// The principal whose key signed `request`. The secret is compared in constant time.
-// Errors: Unauthenticated (missing header, malformed value, unknown key, wrong secret: the
-// message never says which of the last two); the lookup's errors other than NotFound.
+// The principal owning the key pair. Errors: Unauthenticated for an unknown key or a wrong
+// secret (without saying which); the lookup's errors other than NotFound.
+Result<auth::Principal> CheckKeyPair(auth::CachedSecretLookup& secrets,
+                                     std::string_view access_key_id, std::string_view secret);
+
+// How login tokens are checked: signed with `key` (empty: tokens are not accepted), not expired
+// at `now` (unix seconds), naming a user that still exists in `users`.
+struct TokenCheck {
+  std::string_view key;
+  int64_t now = 0;
+  auth::CredentialStore* users = nullptr;
+};
+
+// The principal of `request`: HTTP Basic ("Authorization: Basic"), a login token
+// ("Authorization: Bearer <jwt>"), or the token in the session cookie when there is no
+// Authorization header. Secrets are compared in constant time.
+// Errors: Unauthenticated (missing credentials, malformed value, unknown key, wrong secret: the
+// message never says which of the last two; invalid or expired token; a deleted user); the
+// lookups' errors other than NotFound.
 Result<auth::Principal> Authenticate(const http::Request& request,
-                                     auth::CachedSecretLookup& secrets);
+                                     auth::CachedSecretLookup& secrets, const TokenCheck& tokens);
 
 }  // namespace tarn::api

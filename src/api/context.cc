@@ -22,7 +22,11 @@ const nlohmann::json* Field(const nlohmann::json& body, std::string_view field) 
 
 Status Context::Authorize(std::string_view action, std::string resource) const {
   auth::Permission permission{std::string(action), std::move(resource)};
-  Status s = deps.authorizer->Authorize(principal, std::span(&permission, 1));
+  return Authorize(std::span<const auth::Permission>(&permission, 1));
+}
+
+Status Context::Authorize(std::span<const auth::Permission> permissions) const {
+  Status s = deps.authorizer->Authorize(principal, permissions);
   if (s.code() == StatusCode::kPermissionDenied) {
     return Status::Unauthenticated(s.message());
   }

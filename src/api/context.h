@@ -3,9 +3,12 @@
 // Status becomes the JSON error of api/errors.h in one place (Api::Handle).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +29,17 @@ struct Context {
   const std::vector<std::string>& params;
   const auth::Principal& principal;
   const ApiDeps& deps;
+  // The API's cached secret lookup (login checks a key pair with it).
+  auth::CachedSecretLookup& secrets;
 
   graveler::Graveler& graveler() const { return deps.catalog->graveler(); }
 
   // OK when the principal holds `action` on `resource`. A denial is Unauthenticated (HTTP
   // 401) naming the action, as lakeFS answers.
   Status Authorize(std::string_view action, std::string resource) const;
+  // OK when the principal holds every one of `permissions` (e.g. read the source and write
+  // the destination).
+  Status Authorize(std::span<const auth::Permission> permissions) const;
 
   // The repository named by params[1]. Errors: NotFound, InvalidArgument (malformed id).
   Result<graveler::Repository> Repository() const;
@@ -57,6 +65,11 @@ Result<std::optional<int64_t>> OptionalInt(const nlohmann::json& body, std::stri
 // An optional object of strings (absent or null: empty).
 Result<std::map<std::string, std::string>> OptionalStringMap(const nlohmann::json& body,
                                                              std::string_view field);
+
+// Seconds since the epoch, as lakeFS's creation_date and expiry fields carry them.
+inline int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 // A 200 (or `status`) response with `body` serialised.
 http::Response JsonResponse(int status, const nlohmann::json& body);

@@ -41,7 +41,22 @@ std::vector<Route> AllRoutes();
 Result<http::Response> GetOpenApi(const Context& ctx);
 
 // repositories.cc
+Result<http::Response> ListRepositories(const Context& ctx);
+Result<http::Response> CreateRepository(const Context& ctx);
 Result<http::Response> GetRepository(const Context& ctx);
+Result<http::Response> DeleteRepository(const Context& ctx);
+Result<http::Response> GetRepositoryMetadata(const Context& ctx);
+Result<http::Response> SetRepositoryMetadata(const Context& ctx);
+Result<http::Response> DeleteRepositoryMetadata(const Context& ctx);
+
+// session.cc
+Result<http::Response> GetSetupState(const Context& ctx);
+Result<http::Response> Setup(const Context& ctx);
+Result<http::Response> Login(const Context& ctx);
+Result<http::Response> GetCurrentUser(const Context& ctx);
+Result<http::Response> GetConfig(const Context& ctx);
+Result<http::Response> GetVersion(const Context& ctx);
+Result<http::Response> GetStorageConfig(const Context& ctx);
 
 // branches.cc
 Result<http::Response> ListBranches(const Context& ctx);

@@ -179,8 +179,9 @@ Result<int> ParentNumber(const nlohmann::json& body, bool required) {
 }
 
 // GET /repositories/{repository}/refs/{ref}/commits
+// Authorized as lakeFS does: fs:ReadBranch on the ref named, whatever kind of ref it is.
 Result<http::Response> LogCommits(const Context& ctx) {
-  RETURN_IF_ERROR(ctx.Authorize(action::kReadCommit, auth::RepositoryArn(ctx.params[1])));
+  RETURN_IF_ERROR(ctx.Authorize(action::kReadBranch, BranchArn(ctx.params[1], ctx.params[3])));
   ASSIGN_OR_RETURN(Pagination page, Pagination::FromQuery(ctx.query));
   graveler::LogParams params;
   params.amount = page.amount;
@@ -272,8 +273,7 @@ Result<http::Response> MergeIntoBranch(const Context& ctx) {
 
 // GET /repositories/{repository}/refs/{sourceRef}/merge/{destinationBranch}
 Result<http::Response> FindMergeBase(const Context& ctx) {
-  RETURN_IF_ERROR(
-      ctx.Authorize(hist_action::kListCommits, BranchArn(ctx.params[1], ctx.params[5])));
+  RETURN_IF_ERROR(ctx.Authorize(hist_action::kListCommits, auth::RepositoryArn(ctx.params[1])));
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
   ASSIGN_OR_RETURN(auto source, ctx.graveler().ResolveRef(repo, ctx.params[3]));
   ASSIGN_OR_RETURN(auto dest, ctx.graveler().ResolveRef(repo, ctx.params[5]));
@@ -342,7 +342,10 @@ Result<http::Response> RevertBranch(const Context& ctx) {
 // POST /repositories/{repository}/branches/{branch}/cherry-pick {ref, parent_number?, ...}
 Result<http::Response> CherryPick(const Context& ctx) {
   const std::string& branch = ctx.params[3];
-  RETURN_IF_ERROR(ctx.Authorize(action::kCreateCommit, BranchArn(ctx.params[1], branch)));
+  const auth::Permission needed[] = {
+      {std::string(action::kCreateCommit), BranchArn(ctx.params[1], branch)},
+      {std::string(action::kReadCommit), auth::RepositoryArn(ctx.params[1])}};
+  RETURN_IF_ERROR(ctx.Authorize(needed));
   ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
   ASSIGN_OR_RETURN(std::string ref, RequiredString(body, "ref"));
   ASSIGN_OR_RETURN(int parent, ParentNumber(body, false));
