@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/credentials.h"
 #include "auth/policy.h"
 #include "common/clock.h"
 #include "tarn/kv/store.h"
@@ -52,7 +53,8 @@ class PolicyStore {
   PolicyStore(kv::Store& store, const Clock& clock);
 
   // Creates the built-in groups and policies that do not exist yet (idempotent; concurrent
-  // calls from several servers are safe). Existing ones are left as they are.
+  // calls from several servers are safe). Existing ones are left as they are: a built-in group
+  // gets its policies attached only by the call that creates it.
   Status EnsureBuiltins();
 
   Result<Group> CreateGroup(const Group& group);
@@ -103,5 +105,10 @@ class PolicyStore {
   kv::Store& store_;
   const Clock& clock_;
 };
+
+// Creates the built-ins (EnsureBuiltins) and adds every user marked admin (User::admin) to
+// Admins; idempotent. Servers call it at start and after setting up the first admin.
+// Errors: those of the two stores.
+Status Bootstrap(PolicyStore& policies, CredentialStore& credentials);
 
 }  // namespace tarn::auth
