@@ -1,6 +1,7 @@
 // The policy language of lakeFS, which tarn speaks unchanged so policies move between them:
 // a policy is a list of statements {effect, action[], resource}; an action is "service:Name"
-// (services fs, auth, ci, retention, branches, pr; "*" and "?" wildcards, e.g. "fs:Read*");
+// (services fs, auth, ci, retention, branches, pr, catalog; "*" and "?" wildcards, e.g.
+// "fs:Read*");
 // a resource is an ARN ("arn:lakefs:fs:::repository/<repo>/object/<path>", wildcards allowed,
 // "${user}" replaced by the asking user's id) or "*". A permission is granted when some
 // statement of the user's policies allows it and none denies it: deny wins.
@@ -41,7 +42,8 @@ Result<Effect> ParseEffect(std::string_view name);
 Status ValidatePolicy(const Policy& policy);
 
 // Glob match of `value` against `pattern`, where '*' matches any run of characters (also
-// empty, also across '/') and '?' one character. Everything else matches itself.
+// empty, also across '/') and '?' one character. Everything else matches itself, case
+// included. Iterative; O(|pattern| * |value|) at worst.
 bool WildcardMatch(std::string_view pattern, std::string_view value);
 
 // The outcome of checking permissions against a set of policies.
@@ -58,7 +60,10 @@ struct Evaluation {
 };
 
 // Checks `permissions` for `user_id` (substituted for "${user}" in resources) against the
-// statements of `policies`. Pure; thread-safe.
+// statements of `policies`. A deny of any permission wins over everything (kDeny, naming that
+// permission); otherwise the first permission nothing allows is kNoMatch; no permissions at all
+// is kAllow. Allocates nothing when it allows and no resource holds "${user}". Pure;
+// thread-safe.
 Evaluation Evaluate(std::span<const Policy> policies, std::string_view user_id,
                     std::span<const Permission> permissions);
 

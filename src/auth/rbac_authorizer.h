@@ -5,7 +5,10 @@
 // `ttl` on every server; InvalidateUser / InvalidateAll let the server that made the change
 // apply it at once. Denials are PermissionDenied naming the action and resource ("user alice
 // may not fs:WriteObject on arn:...: denied by a policy" / "...: no policy allows it").
-// Store failures are returned as they are (Unavailable, ...), never as a grant.
+// Store failures are returned as they are (Unavailable, ...), never as a grant, and are not
+// cached. A principal without a user id is PermissionDenied as anonymous. At most 10,000 users
+// are cached; beyond that expired entries are dropped first. A check served by the cache does
+// not touch the KV store. Time is the clock's Steady().
 //
 // Thread safety: thread-safe.
 #pragma once
