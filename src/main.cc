@@ -1,6 +1,7 @@
 // The single tarn executable: dispatches to the subcommands.
 #include <CLI/CLI.hpp>
 
+#include "cli/commands.h"
 #include "server/commands.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   tarn::server::AddServeCommand(app, exit_code);
   tarn::server::AddSetupCommand(app, exit_code);
   tarn::server::AddKvCommands(app, exit_code);
+  tarn::cli::AddClientCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
