@@ -18,7 +18,8 @@
 //
 // Errors: NotFound (group, policy, membership or attachment), AlreadyExists (id taken, or
 // already a member / attached), InvalidArgument (malformed ids, invalid policies), Corruption
-// (a record that does not decode), and the KV store's errors.
+// (a record that does not decode), Conflict (UpdatePolicy outrun by many concurrent updates of
+// the same policy; retry), and the KV store's errors.
 // Thread safety: every method may be called concurrently.
 #pragma once
 
