@@ -65,9 +65,8 @@ void ProgressBar::MaybeDraw(bool force) {
   if (!lock.owns_lock() && !force) return;  // another thread is drawing
   if (!lock.owns_lock()) lock.lock();
   const auto now = clock_.Steady();
-  if (!force && last_draw_.time_since_epoch().count() != 0 && now - last_draw_ < redraw_interval_) {
-    return;
-  }
+  if (!force && drawn_ && now - last_draw_ < redraw_interval_) return;
+  drawn_ = true;
   last_draw_ = now;
   std::string line = Render();
   std::fprintf(out_, "\r%s\033[K", line.c_str());

@@ -49,6 +49,7 @@ class ProgressBar {
   std::atomic<uint64_t> bytes_{0};
   std::atomic<int64_t> files_{0};
   std::mutex draw_mu_;
+  bool drawn_ = false;  // guarded by draw_mu_
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
