@@ -148,6 +148,21 @@ TEST(DoctorTest, ReportsClockSkewAgainstTheServersDate) {
   EXPECT_NE(checks[2].detail.find("3600s"), std::string::npos);
 }
 
+TEST(DoctorTest, SkipsTheClockCheckWithoutADateHeader) {
+  auto server = FakeHttpServer::Start([](const ReceivedRequest& request, int) {
+    if (request.target.ends_with("/healthcheck")) {
+      return ScriptedReply{ScriptedReply::Action::kRespond, 204, {}, ""};
+    }
+    return Json(200, {{"user", {{"id", "admin"}}}});
+  });
+  ASSERT_TRUE(server.ok());
+  SystemClock clock;
+  auto checks = RunDoctor(*ClientFor(**server), clock, (*server)->endpoint());
+  ASSERT_EQ(checks.size(), 3u);
+  EXPECT_TRUE(checks[2].ok);
+  EXPECT_NE(checks[2].detail.find("not checked"), std::string::npos);
+}
+
 TEST(DoctorTest, ReportsRejectedCredentialsWithTheServersMessage) {
   auto server = FakeHttpServer::Start([](const ReceivedRequest& request, int) {
     if (request.target.ends_with("/healthcheck")) {

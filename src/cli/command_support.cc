@@ -30,16 +30,15 @@ CLI::App* AddTopCommand(CLI::App& app, const std::string& name, const std::strin
   CLI::App* cmd = app.add_subcommand(name, description);
   cmd->fallthrough();
   cmd->footer(ExitCodesFooter());
-  auto* group = cmd->add_option_group("Connection");
-  group->add_option("--config", flags.config.config_file,
-                    "Client configuration file (default ~/.tarn.yaml)");
-  group->add_option("--endpoint", flags.config.endpoint_url,
-                    "Server URL, e.g. http://127.0.0.1:8000 (env TARN_ENDPOINT)");
-  group->add_option("--access-key-id", flags.config.access_key_id,
-                    "Access key id (env TARN_ACCESS_KEY_ID)");
-  group->add_option("--secret-access-key", flags.config.secret_access_key,
-                    "Secret access key (env TARN_SECRET_ACCESS_KEY)");
-  group->add_flag("--json", flags.json, "Print listings and objects as JSON");
+  cmd->add_option("--config", flags.config.config_file,
+                  "Client configuration file (default ~/.tarn.yaml)");
+  cmd->add_option("--endpoint", flags.config.endpoint_url,
+                  "Server URL, e.g. http://127.0.0.1:8000 (env TARN_ENDPOINT)");
+  cmd->add_option("--access-key-id", flags.config.access_key_id,
+                  "Access key id (env TARN_ACCESS_KEY_ID)");
+  cmd->add_option("--secret-access-key", flags.config.secret_access_key,
+                  "Secret access key (env TARN_SECRET_ACCESS_KEY)");
+  cmd->add_flag("--json", flags.json, "Print listings and objects as JSON");
   return cmd;
 }
 

@@ -46,7 +46,8 @@ std::vector<DoctorCheck> RunDoctor(RestClient& client, const Clock& clock,
   std::optional<s3::TimePoint> server_time;
   if (date) server_time = s3::ParseHttpDate(*date);
   if (!server_time) {
-    checks.push_back({"clock", false, "the server sent no readable Date header"});
+    // Nothing to compare with: not a failure of the local setup.
+    checks.push_back({"clock", true, "not checked: the server sent no Date header"});
     return checks;
   }
   const auto local =

@@ -1,6 +1,7 @@
 // The checks of `tarn doctor`, apart from the command so tests can drive them with a fake clock:
 // the endpoint answers (GET /healthcheck), the credentials authenticate (GET /user), and the
-// local clock agrees with the server's Date header.
+// local clock agrees with the server's Date header (skipped, not failed, when the server sends
+// none).
 #pragma once
 
 #include <chrono>
