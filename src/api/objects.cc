@@ -1,4 +1,5 @@
-// Object endpoints: list, stat, get, head, upload, delete, delete many, copy.
+// Object endpoints: list, stat, get, head, upload, delete, delete many, copy, and replacing an
+// object's user metadata.
 //
 // Reads name a ref (branch, tag or commit); writes name a branch. Bodies stream in both
 // directions: an upload passes from the request body (raw, or the "content" part of a
@@ -105,6 +106,25 @@ nlohmann::json CommonPrefixJson(const std::string& prefix) {
 }
 
 std::string QuoteEtag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
+
+// Whether an If-None-Match value ("*", or a comma-separated list of entity tags, quoted or not,
+// weak or strong) names `etag`. An empty value names nothing.
+bool MatchesAnyEtag(std::string_view value, std::string_view etag) {
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    std::string_view tag = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') {
+      tag = tag.substr(1, tag.size() - 2);
+    }
+    if (!tag.empty() && tag == etag) return true;
+  }
+  return false;
+}
 
 // "bytes=a-b", "bytes=a-", "bytes=-n"; nullopt for anything else (served as a whole object, as
 // HTTP says of a Range header it does not understand).
@@ -428,6 +448,14 @@ Result<http::Response> ServeObject(const Context& ctx, bool head) {
   RETURN_IF_ERROR(ctx.Authorize(kReadObject, auth::ObjectArn(RepoId(ctx), path)));
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
   ASSIGN_OR_RETURN(catalog::Entry entry, ctx.deps.catalog->GetEntry(repo, RefId(ctx), path));
+  if (MatchesAnyEtag(ctx.request.header("if-none-match"), entry.etag)) {
+    http::Response r;
+    r.status = 304;
+    r.SetHeader("ETag", QuoteEtag(entry.etag));
+    r.SetHeader("Last-Modified", s3::FormatHttpDate(entry.last_modified));
+    r.content_length = 0;
+    return r;
+  }
 
   std::optional<block::ByteRange> range;
   if (auto header = ctx.request.header("range"); !header.empty()) range = ParseRange(header);
@@ -577,6 +605,48 @@ Result<http::Response> CopyObject(const Context& ctx) {
   return JsonResponse(201, ObjectStatsJson(repo, entry, true));
 }
 
+// PUT /repositories/{repository}/branches/{branch}/objects/stat/user_metadata?path
+// UpdateObjectUserMetadata {set}: replaces the user metadata of the object the branch holds
+// (staged or committed) by staging an entry with the same data and the new metadata.
+Result<http::Response> UpdateObjectUserMetadata(const Context& ctx) {
+  ASSIGN_OR_RETURN(std::string path, RequiredQuery(ctx, "path"));
+  RETURN_IF_ERROR(ctx.Authorize(kWriteObject, auth::ObjectArn(RepoId(ctx), path)));
+  ASSIGN_OR_RETURN(nlohmann::json body, ctx.JsonBody());
+  auto set = body.find("set");
+  if (set == body.end() || !set->is_object()) {
+    return Status::InvalidArgument(
+        "field 'set' is required: an object of the user metadata the object should carry");
+  }
+  ASSIGN_OR_RETURN(auto metadata, OptionalStringMap(body, "set"));
+  std::size_t total = 0;
+  for (const auto& [k, v] : metadata) {
+    if (k == kTaggingMetadataKey) {
+      return Status::InvalidArgument("user metadata key '" + k + "' is reserved for object tags");
+    }
+    total += k.size() + v.size();
+  }
+  if (total > 2048) {
+    return Status::InvalidArgument("user metadata is " + std::to_string(total) +
+                                   " bytes; at most 2048 bytes are allowed");
+  }
+  ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
+  RETURN_IF_ERROR(RequireWritableBranch(ctx, repo, RefId(ctx)));
+  ASSIGN_OR_RETURN(catalog::Entry entry, ctx.deps.catalog->GetEntry(repo, RefId(ctx), path));
+  // Object tags are not user metadata: they stay.
+  if (auto tags = entry.metadata.find(std::string(kTaggingMetadataKey));
+      tags != entry.metadata.end()) {
+    metadata.emplace(tags->first, std::move(tags->second));
+  }
+  catalog::EntryCondition unchanged;
+  // A concurrent upload of other bytes to the path wins rather than being silently reverted.
+  unchanged.if_match_etag = entry.etag;
+  entry.metadata = std::move(metadata);
+  RETURN_IF_ERROR(ctx.deps.catalog->CreateEntry(repo, RefId(ctx), entry, unchanged));
+  http::Response r;
+  r.status = 201;
+  return r;
+}
+
 constexpr Route kObjectRoutes[] = {
     {"GET", {"repositories", "*", "refs", "*", "objects", "ls"}, "listObjects", ListObjects},
     {"GET", {"repositories", "*", "refs", "*", "objects", "stat"}, "statObject", StatObject},
@@ -589,6 +659,10 @@ constexpr Route kObjectRoutes[] = {
      "deleteObjects",
      DeleteObjects},
     {"POST", {"repositories", "*", "branches", "*", "objects", "copy"}, "copyObject", CopyObject},
+    {"PUT",
+     {"repositories", "*", "branches", "*", "objects", "stat", "user_metadata"},
+     "updateObjectUserMetadata",
+     UpdateObjectUserMetadata},
 };
 
 }  // namespace

@@ -352,5 +352,103 @@ TEST(ObjectsTest, MissingPathParameterIs400) {
   EXPECT_EQ(t->Send("GET", std::string(kRepo) + "/refs/main/objects").status, 400);
 }
 
+// --- Conditional reads ---
+
+TEST(ObjectsTest, GetWithMatchingIfNoneMatchIsNotModified) {
+  auto t = TestApi::Make();
+  auto up = Upload(*t, "k", "data");
+  ASSERT_EQ(up.status, 201);
+  const std::string etag = "\"" + std::string(TestApi::JsonOf(up)["checksum"]) + "\"";
+  auto r = t->SendWith("GET", ObjectUrl("main", "k"),
+                       {{"Authorization", Auth()}, {"If-None-Match", etag}});
+  EXPECT_EQ(r.status, 304);
+  EXPECT_EQ(r.stream, nullptr);
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(r.header("ETag"), etag);
+}
+
+TEST(ObjectsTest, IfNoneMatchAcceptsAnUnquotedEtagInAList) {
+  auto t = TestApi::Make();
+  auto up = Upload(*t, "k", "data");
+  const std::string checksum = TestApi::JsonOf(up)["checksum"];
+  auto r = t->SendWith("GET", ObjectUrl("main", "k"),
+                       {{"Authorization", Auth()}, {"If-None-Match", "\"other\", " + checksum}});
+  EXPECT_EQ(r.status, 304);
+}
+
+TEST(ObjectsTest, GetWithAnotherIfNoneMatchServesTheObject) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data").status, 201);
+  auto r = t->SendWith("GET", ObjectUrl("main", "k"),
+                       {{"Authorization", Auth()}, {"If-None-Match", "\"0123\""}});
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(BodyOf(r), "data");
+}
+
+TEST(ObjectsTest, HeadWithMatchingIfNoneMatchIsNotModified) {
+  auto t = TestApi::Make();
+  auto up = Upload(*t, "k", "data");
+  const std::string checksum = TestApi::JsonOf(up)["checksum"];
+  auto r = t->SendWith("HEAD", ObjectUrl("main", "k"),
+                       {{"Authorization", Auth()}, {"If-None-Match", "\"" + checksum + "\""}});
+  EXPECT_EQ(r.status, 304);
+}
+
+// --- updateObjectUserMetadata ---
+
+std::string MetadataUrl(const std::string& branch, const std::string& path) {
+  return std::string(kRepo) + "/branches/" + branch + "/objects/stat/user_metadata?path=" + path;
+}
+
+nlohmann::json StatOf(TestApi& t, const std::string& ref, const std::string& path) {
+  auto r = t.Send("GET", std::string(kRepo) + "/refs/" + ref + "/objects/stat?path=" + path);
+  EXPECT_EQ(r.status, 200) << r.body;
+  return TestApi::JsonOf(r);
+}
+
+TEST(ObjectsTest, UpdateUserMetadataReplacesTheMetadataOfAStagedObject) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data", {{"X-Lakefs-Meta-Old", "1"}}).status, 201);
+  auto before = StatOf(*t, "main", "k");
+  auto r = t->Send("PUT", MetadataUrl("main", "k"), R"({"set": {"new": "2"}})");
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto after = StatOf(*t, "main", "k");
+  EXPECT_EQ(after["metadata"], nlohmann::json({{"new", "2"}}));
+  EXPECT_EQ(after["physical_address"], before["physical_address"]);
+  EXPECT_EQ(after["checksum"], before["checksum"]);
+}
+
+TEST(ObjectsTest, UpdateUserMetadataStagesAChangeToACommittedObject) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data").status, 201);
+  Commit(*t);
+  ASSERT_EQ(t->Send("PUT", MetadataUrl("main", "k"), R"({"set": {"a": "b"}})").status, 201);
+  EXPECT_EQ(StatOf(*t, "main", "k")["metadata"]["a"], "b");
+  auto diff = t->Send("GET", std::string(kRepo) + "/branches/main/diff");
+  ASSERT_EQ(diff.status, 200) << diff.body;
+  EXPECT_EQ(TestApi::JsonOf(diff)["results"].size(), 1u) << diff.body;
+}
+
+TEST(ObjectsTest, UpdateUserMetadataOfAMissingObjectIsNotFound) {
+  auto t = TestApi::Make();
+  EXPECT_EQ(t->Send("PUT", MetadataUrl("main", "nope"), R"({"set": {}})").status, 404);
+}
+
+TEST(ObjectsTest, UpdateUserMetadataWithoutSetIsABadRequest) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data").status, 201);
+  EXPECT_EQ(t->Send("PUT", MetadataUrl("main", "k"), R"({"other": {}})").status, 400);
+  EXPECT_EQ(t->Send("PUT", MetadataUrl("main", "k"), R"({"set": {"a": 1}})").status, 400);
+}
+
+TEST(ObjectsTest, UpdateUserMetadataOnATagIsNotFound) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data").status, 201);
+  Commit(*t);
+  ASSERT_EQ(t->Send("POST", std::string(kRepo) + "/tags", R"({"id":"v1","ref":"main"})").status,
+            201);
+  EXPECT_EQ(t->Send("PUT", MetadataUrl("v1", "k"), R"({"set": {}})").status, 404);
+}
+
 }  // namespace
 }  // namespace tarn::api
