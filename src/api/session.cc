@@ -87,7 +87,8 @@ Result<http::Response> Setup(const Context& ctx) {
     return admin.status();
   }
   if (ctx.deps.policies != nullptr) {
-    // PENDING-POLICY-STORE
+    RETURN_IF_ERROR(auth::Bootstrap(*ctx.deps.policies, *ctx.deps.credentials));
+    if (ctx.deps.rbac != nullptr) ctx.deps.rbac->InvalidateUser(username);
   }
   return JsonResponse(200, {{"access_key_id", admin->access_key_id},
                             {"secret_access_key", admin->secret_access_key},

@@ -4,17 +4,17 @@
 #include <iostream>
 
 #include "auth/credentials.h"
+#include "auth/policy_store.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "kv/schema.h"
+#include "s3/crypto.h"
 #include "server/store_factory.h"
 
 namespace tarn::server {
 
-Result<auth::SecretBox> OpenSecretBox(const ServerOptions& options) {
-  if (!options.auth_encrypt_secret_key.empty()) {
-    return auth::SecretBox::FromSecret(options.auth_encrypt_secret_key);
-  }
+Result<std::string> ServerSecret(const ServerOptions& options) {
+  if (!options.auth_encrypt_secret_key.empty()) return options.auth_encrypt_secret_key;
   if (options.kv.type == "postgres") {
     return Status::InvalidArgument(
         "kv.type is postgres but 'auth.encrypt.secret_key' is not set: every server sharing the "
@@ -23,9 +23,17 @@ Result<auth::SecretBox> OpenSecretBox(const ServerOptions& options) {
   }
   std::error_code ec;
   std::filesystem::create_directories(options.data_dir, ec);
-  ASSIGN_OR_RETURN(std::string secret,
-                   auth::SecretBox::LoadOrCreateSecretFile(options.data_dir + "/auth.secret"));
+  return auth::SecretBox::LoadOrCreateSecretFile(options.data_dir + "/auth.secret");
+}
+
+Result<auth::SecretBox> OpenSecretBox(const ServerOptions& options) {
+  ASSIGN_OR_RETURN(std::string secret, ServerSecret(options));
   return auth::SecretBox::FromSecret(secret);
+}
+
+std::string LoginTokenKey(std::string_view server_secret) {
+  auto key = s3::HmacSha256(server_secret, "tarn login token key v1");
+  return std::string(s3::AsView(key));
 }
 
 int RunSetup(const ConfigFlags& flags, const std::string& user_name,
@@ -55,6 +63,9 @@ int RunSetup(const ConfigFlags& flags, const std::string& user_name,
   if (!access_key_id.empty()) pair.emplace(access_key_id, secret_access_key);
   auto credential = auth::SetupAdmin(credentials, user_name, pair);
   if (!credential.ok()) return fail(credential.status());
+  auth::PolicyStore policies(**store, clock);
+  Status bootstrap = auth::Bootstrap(policies, credentials);
+  if (!bootstrap.ok()) return fail(bootstrap.WithContext("adding the admin to the Admins group"));
   std::cout << "created admin user '" << user_name << "'\n"
             << "access_key_id: " << credential->access_key_id << "\n"
             << "secret_access_key: " << credential->secret_access_key << "\n"

@@ -13,6 +13,8 @@
 #include "api/api.h"
 #include "auth/authorizer.h"
 #include "auth/credentials.h"
+#include "auth/policy_store.h"
+#include "auth/rbac_authorizer.h"
 #include "common/coding.h"
 #include "common/logging.h"
 #include "gateway/gateway.h"
@@ -150,9 +152,12 @@ int RunServe(const ConfigFlags& flags) {
       *logger);
   if (!lease.ok()) return fail(lease.status().WithContext("registering the server in the store"));
 
-  auto box = OpenSecretBox(*options);
+  auto secret = ServerSecret(*options);
+  if (!secret.ok()) return fail(secret.status().WithContext("opening the access key encryption"));
+  auto box = auth::SecretBox::FromSecret(*secret);
   if (!box.ok()) return fail(box.status().WithContext("opening the access key encryption"));
   auth::CredentialStore credentials(**store, std::move(*box), clock);
+  auth::PolicyStore policies(**store, clock);
   auto initialized = credentials.IsInitialized();
   if (!initialized.ok()) return fail(initialized.status());
   if (options->quickstart && !*initialized) {
@@ -165,7 +170,11 @@ int RunServe(const ConfigFlags& flags) {
     }
     *initialized = true;
   }
-  auth::AllowAuthenticated authorizer;
+  // The built-in groups and policies, and every admin in Admins (idempotent).
+  if (Status s = auth::Bootstrap(policies, credentials); !s.ok()) {
+    return fail(s.WithContext("creating the built-in groups and policies"));
+  }
+  auth::RbacAuthorizer authorizer(policies, clock);
 
   gateway::GatewayOptions gateway_options;
   gateway_options.domains = options->gateway.domains;
@@ -201,7 +210,20 @@ int RunServe(const ConfigFlags& flags) {
   http_options.metrics = metrics;
   if (options->http.access_log) http_options.access_log = *logger;
 
-  api::Api api(api::ApiDeps{&(*engine)->catalog(), &credentials, &authorizer, &clock, *logger});
+  api::ApiDeps api_deps;
+  api_deps.catalog = &(*engine)->catalog();
+  api_deps.credentials = &credentials;
+  api_deps.authorizer = &authorizer;
+  api_deps.clock = &clock;
+  api_deps.logger = *logger;
+  api_deps.policies = &policies;
+  api_deps.rbac = &authorizer;
+  api_deps.token_key = LoginTokenKey(*secret);
+  // What repositories created without an explicit namespace use.
+  api_deps.blockstore_type =
+      std::string_view(options->gateway.default_namespace).starts_with("s3://") ? "s3" : "local";
+  api_deps.version = TARN_VERSION;
+  api::Api api(std::move(api_deps));
   Routes routes(**store, *logger, &gateway, metrics, &api);
   auto server = http::Server::Start(
       http_options, [&routes](const http::Request& r) { return routes.Handle(r); }, *logger);
