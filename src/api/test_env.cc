@@ -38,14 +38,47 @@ std::unique_ptr<TestApi> TestApi::Make(const auth::Authorizer* authorizer) {
   params.storage_namespace = "mem://repo1";
   auto repo = t->engine_->graveler().CreateRepository(params);
   if (!repo.ok()) Die(repo.status(), "repository");
-  ApiDeps deps;
-  deps.catalog = t->catalog_.get();
-  deps.credentials = t->credentials_.get();
-  deps.authorizer = authorizer != nullptr ? authorizer : &t->allow_;
-  deps.clock = &t->clock_;
-  deps.logger = NullLogger();
-  t->api_ = std::make_unique<Api>(std::move(deps));
+  t->policies_ = std::make_unique<auth::PolicyStore>(t->engine_->store(), t->clock_);
+  t->api_ = std::make_unique<Api>(t->Deps(authorizer, nullptr));
   return t;
+}
+
+ApiDeps TestApi::Deps(const auth::Authorizer* authorizer, auth::RbacAuthorizer* rbac) {
+  ApiDeps deps;
+  deps.catalog = catalog_.get();
+  deps.credentials = credentials_.get();
+  deps.authorizer = authorizer != nullptr ? authorizer : &allow_;
+  deps.clock = &clock_;
+  deps.logger = NullLogger();
+  deps.policies = policies_.get();
+  deps.rbac = rbac;
+  return deps;
+}
+
+void TestApi::UseAuthorizer(const auth::Authorizer* authorizer, auth::RbacAuthorizer* rbac) {
+  api_ = std::make_unique<Api>(Deps(authorizer, rbac));
+}
+
+auth::Credential TestApi::CreateUser(const std::string& id,
+                                     const std::vector<std::string>& groups) {
+  auth::User user;
+  user.id = id;
+  auto created = credentials_->CreateUser(user);
+  if (!created.ok()) Die(created.status(), "user " + id);
+  auto key = credentials_->CreateCredential(id);
+  if (!key.ok()) Die(key.status(), "key of " + id);
+  for (const std::string& group : groups) {
+    Status s = policies_->AddGroupMember(group, id);
+    if (!s.ok()) Die(s, "membership of " + id + " in " + group);
+  }
+  return *key;
+}
+
+http::Response TestApi::SendAs(const auth::Credential& key, std::string method, std::string target,
+                               std::string body) {
+  return SendWith(std::move(method), std::move(target),
+                  {{"Authorization", BasicAuth(key.access_key_id, key.secret_access_key)}},
+                  std::move(body));
 }
 
 graveler::Repository TestApi::repo() {

@@ -1,5 +1,7 @@
 // An API on the memory drivers for handler tests: the quickstart admin, a memory engine with one
-// repository ("repo1", default branch main), and requests sent as lakectl sends them.
+// repository ("repo1", default branch main), a policy store on the same KV store (groups and
+// policies start empty; auth::Bootstrap adds the built-ins), and requests sent as lakectl sends
+// them.
 #pragma once
 
 #include <memory>
@@ -9,6 +11,8 @@
 
 #include "api/api.h"
 #include "auth/credentials.h"
+#include "auth/policy_store.h"
+#include "auth/rbac_authorizer.h"
 #include "catalog/catalog.h"
 #include "graveler/testing/engine_env.h"
 #include "http/message.h"
@@ -31,9 +35,24 @@ class TestApi {
 
   // Sends with the quickstart credentials.
   http::Response Send(std::string method, std::string target, std::string body = "");
+  // Sends with the given access key pair.
+  http::Response SendAs(const auth::Credential& key, std::string method, std::string target,
+                        std::string body = "");
   // Sends with the given headers only.
   http::Response SendWith(std::string method, std::string target, std::vector<http::Header> headers,
                           std::string body = "");
+  auth::CredentialStore& credentials() { return *credentials_; }
+  auth::PolicyStore& policies() { return *policies_; }
+  const Clock& clock() const { return clock_; }
+
+  // Rebuilds the API with `authorizer` (e.g. an auth::RbacAuthorizer over policies()) and the
+  // authorizer whose cache the auth endpoints invalidate (may be null). Both must outlive the
+  // TestApi.
+  void UseAuthorizer(const auth::Authorizer* authorizer, auth::RbacAuthorizer* rbac);
+
+  // Creates user `id` with a new key pair and adds it to `groups` (which must exist).
+  auth::Credential CreateUser(const std::string& id, const std::vector<std::string>& groups = {});
+
   // The body of a JSON response, parsed (aborts on invalid JSON).
   static nlohmann::json JsonOf(const http::Response& response);
 
@@ -42,9 +61,11 @@ class TestApi {
 
  private:
   TestApi() = default;
+  ApiDeps Deps(const auth::Authorizer* authorizer, auth::RbacAuthorizer* rbac);
   std::unique_ptr<graveler::testing::Engine> engine_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<auth::CredentialStore> credentials_;
+  std::unique_ptr<auth::PolicyStore> policies_;
   auth::AllowAuthenticated allow_;
   SystemClock clock_;
   std::unique_ptr<Api> api_;
