@@ -15,6 +15,9 @@ Result<nlohmann::json> DecodeJson(const s3::HttpResponse& response) {
     return ErrorFromResponse(response.status, response.body);
   }
   if (response.body.empty()) return nlohmann::json();
+  // Some answers are plain text (createBranch answers with the commit id, as lakeFS does).
+  std::optional<std::string_view> type = response.Header("content-type");
+  if (type && !type->starts_with("application/json")) return nlohmann::json(response.body);
   nlohmann::json value = nlohmann::json::parse(response.body, nullptr, false);
   if (value.is_discarded()) {
     return Status::Internal("the server answered " + std::to_string(response.status) +

@@ -40,7 +40,8 @@ class RestClient {
   RestClient(std::unique_ptr<s3::HttpClient> http, const ClientConfig& config);
 
   // Sends METHOD <base><path>?<query> with an optional JSON body; returns the decoded answer
-  // (null for an empty body). `path` starts with '/' and has its segments encoded (Seg).
+  // (null for an empty body, a JSON string for a text/plain body). `path` starts with '/' and has
+  // its segments encoded (Seg).
   Result<nlohmann::json> Call(std::string_view method, std::string_view path,
                               const Query& query = {}, const nlohmann::json* body = nullptr);
   // As Call, but returns the raw response whatever its status (doctor reads headers).

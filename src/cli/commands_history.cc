@@ -45,7 +45,9 @@ void AddCommit(CLI::App& app, int& exit_code, std::shared_ptr<GlobalFlags> flags
   CLI::App* cmd = AddTopCommand(app, "commit", "Commit a branch's uncommitted changes", *flags);
   cmd->add_option("uri", args->uri, "tarn://<repository>/<branch>")->required();
   cmd->add_option("-m,--message", args->message, "Commit message")->required();
-  cmd->add_option("--meta", args->meta, "Metadata key=value (repeatable)");
+  cmd->add_option("--meta", args->meta, "Metadata key=value (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--allow-empty", args->allow_empty, "Commit even with no changes");
   OnRun(cmd, flags, exit_code, [args](Session& s) -> Status {
     ASSIGN_OR_RETURN(Uri uri, ParseRefUri(args->uri));
@@ -162,7 +164,9 @@ void AddMerge(CLI::App& app, int& exit_code, std::shared_ptr<GlobalFlags> flags)
                   "version instead of failing")
       ->check(CLI::IsMember({"dest-wins", "source-wins"}));
   cmd->add_option("-m,--message", args->message, "Merge commit message");
-  cmd->add_option("--meta", args->meta, "Metadata key=value (repeatable)");
+  cmd->add_option("--meta", args->meta, "Metadata key=value (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--squash", args->squash, "Record only the destination as parent");
   cmd->add_flag("--allow-empty", args->allow_empty, "Merge even when nothing changes");
   OnRun(cmd, flags, exit_code, [args](Session& s) -> Status {
