@@ -42,6 +42,7 @@ def cli(server, tmp_path):
 def make_tree(root):
     files = {
         "a.txt": b"alpha\n",
+        "empty.txt": b"",
         "nested/b.bin": bytes(range(256)) * 64,
         "nested/deeper/c.csv": b"x,y\n1,2\n",
         "big.dat": os.urandom(3 * 1024 * 1024 + 17),
