@@ -23,7 +23,8 @@ void Die(const Status& s, std::string_view what) {
 
 TestGateway::~TestGateway() = default;
 
-std::unique_ptr<TestGateway> TestGateway::Make(GatewayOptions options) {
+std::unique_ptr<TestGateway> TestGateway::Make(GatewayOptions options,
+                                               const auth::Authorizer* authorizer) {
   std::unique_ptr<TestGateway> t(new TestGateway());
   graveler::testing::EngineOptions engine_options;
   block::FaultInjectingAdapter* faults = nullptr;
@@ -54,7 +55,7 @@ std::unique_ptr<TestGateway> TestGateway::Make(GatewayOptions options) {
   deps.blocks = &t->engine_->blocks();
   deps.store = &t->engine_->store();
   deps.credentials = t->credentials_.get();
-  deps.authorizer = &t->authorizer_;
+  deps.authorizer = authorizer != nullptr ? authorizer : &t->authorizer_;
   deps.clock = &t->clock_;
   deps.logger = NullLogger();
   t->gateway_ = std::make_unique<Gateway>(std::move(deps), std::move(options));

@@ -23,8 +23,10 @@ namespace tarn::gateway::testing {
 
 class TestGateway {
  public:
-  // Aborts (a test failure) when the environment cannot be built.
-  static std::unique_ptr<TestGateway> Make(GatewayOptions options = {});
+  // Aborts (a test failure) when the environment cannot be built. `authorizer` replaces the
+  // allow-all authorizer when given; it must outlive the TestGateway.
+  static std::unique_ptr<TestGateway> Make(GatewayOptions options = {},
+                                           const auth::Authorizer* authorizer = nullptr);
   ~TestGateway();
 
   Gateway& gateway() { return *gateway_; }
