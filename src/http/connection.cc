@@ -444,6 +444,7 @@ class Connection final : public ConnectionBase,
     info.keep_alive = keep_alive;
     if (response.status >= 200 && response.status != 204) info.content_length = length;
     info.request_id = request.request_id;
+    info.date = CurrentHttpDate();
     head_.clear();
     AppendResponseHead(response, info, &head_);
     bool send_body = request.method != "HEAD" && !no_body_status && length > 0 &&

@@ -351,6 +351,26 @@ TEST(ServerStreamTest, HandlerSetRequestIdIsKept) {
   EXPECT_EQ(response->header("x-amz-request-id"), "MINE");
 }
 
+TEST(ServerStreamTest, ResponsesCarryADateHeaderUnlessTheHandlerSetsOne) {
+  auto server = MustStart(TestOptions(), [](const Request& request) {
+    Response r = Response::Text(200, "x");
+    if (request.target == "/own") r.SetHeader("Date", "Tue, 01 Jan 2030 00:00:00 GMT");
+    return r;
+  });
+  ASSERT_NE(server, nullptr);
+  Client client(server->port());
+  ASSERT_TRUE(client.Send(Get("/x")));
+  auto response = client.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_THAT(response->header("date"),
+              MatchesRegex("[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} "
+                           "[0-9]{2}:[0-9]{2}:[0-9]{2} GMT"));
+  ASSERT_TRUE(client.Send(Get("/own")));
+  response = client.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->header("date"), "Tue, 01 Jan 2030 00:00:00 GMT");
+}
+
 TEST(ServerStreamTest, MetricsCountRequestsByOperationAndStatus) {
   ServerOptions options = TestOptions();
   options.metrics = std::make_shared<Metrics>();

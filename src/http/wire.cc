@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <charconv>
+#include <ctime>
 
 namespace tarn::http {
 
@@ -108,6 +109,7 @@ void AppendResponseHead(const Response& response, const HeadInfo& info, std::str
   out->append(ReasonPhrase(response.status));
   out->append("\r\n");
   bool has_server = false;
+  bool has_date = false;
   bool has_request_id = false;
   for (const auto& h : response.headers) {
     if (IEquals(h.name, "Content-Length") || IEquals(h.name, "Transfer-Encoding") ||
@@ -115,6 +117,7 @@ void AppendResponseHead(const Response& response, const HeadInfo& info, std::str
       continue;
     }
     has_server = has_server || IEquals(h.name, "Server");
+    has_date = has_date || IEquals(h.name, "Date");
     has_request_id = has_request_id || IEquals(h.name, "x-amz-request-id");
     out->append(h.name);
     out->append(": ");
@@ -122,6 +125,11 @@ void AppendResponseHead(const Response& response, const HeadInfo& info, std::str
     out->append("\r\n");
   }
   if (!has_server) out->append("Server: tarn\r\n");
+  if (!has_date && !info.date.empty()) {
+    out->append("Date: ");
+    out->append(info.date);
+    out->append("\r\n");
+  }
   if (!has_request_id && !info.request_id.empty()) {
     out->append("x-amz-request-id: ");
     out->append(info.request_id);
@@ -139,6 +147,20 @@ void AppendResponseHead(const Response& response, const HeadInfo& info, std::str
     out->append("Connection: keep-alive\r\n");
   }
   out->append("\r\n");
+}
+
+std::string_view CurrentHttpDate() {
+  thread_local std::time_t cached_second = -1;
+  thread_local char text[64];
+  thread_local std::size_t length = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    length = std::strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return {text, length};
 }
 
 std::string RedactTarget(std::string_view target) {

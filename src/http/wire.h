@@ -33,12 +33,18 @@ struct HeadInfo {
   // Body length to announce; nullopt sends no Content-Length (1xx, 204).
   std::optional<uint64_t> content_length;
   std::string_view request_id;
+  // The Date header's value (IMF-fixdate); empty sends none.
+  std::string_view date;
 };
+
+// The IMF-fixdate of the current second ("Sun, 06 Nov 1994 08:49:37 GMT"), formatted at most
+// once per second and thread. Valid until the same thread's next call.
+std::string_view CurrentHttpDate();
 
 // Appends "HTTP/1.x STATUS REASON", the handler's headers (dropping Content-Length,
 // Transfer-Encoding and Connection, which the server owns, and any header whose name or value
-// holds CR or LF), Server and x-amz-request-id unless the handler set them, Content-Length and
-// Connection, and the blank line.
+// holds CR or LF), Server, Date and x-amz-request-id unless the handler set them, Content-Length
+// and Connection, and the blank line.
 void AppendResponseHead(const Response& response, const HeadInfo& info, std::string* out);
 
 // The standard reason phrase of a status ("OK", "Not Found"); "Unknown" for others.
