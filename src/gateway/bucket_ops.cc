@@ -63,6 +63,7 @@ http::Response CreateBucket(Context& ctx) {
   params.id = name;
   params.storage_namespace = ns;
   params.default_branch = options.default_branch;
+  params.committer = ctx.principal.user_id;  // of the initial commit
   auto repo = ctx.graveler().CreateRepository(params);
   if (!repo.ok()) {
     const Status& e = repo.status();

@@ -188,6 +188,17 @@ TEST_F(GatewayTest, ListBucketsNamesRepositories) {
   EXPECT_THAT(r.body, HasSubstr("<Name>second</Name>"));
 }
 
+TEST_F(GatewayTest, CreateBucketRecordsTheCreatorAsCommitterOfTheInitialCommit) {
+  ASSERT_EQ(t_->Send("PUT", "/fresh-repo").status, 200);
+  auto repo = t_->graveler().GetRepository("fresh-repo");
+  ASSERT_TRUE(repo.ok());
+  auto commit = t_->graveler().ResolveRef(*repo, "main");
+  ASSERT_TRUE(commit.ok());
+  auto initial = t_->graveler().GetCommit(*repo, commit->commit_id);
+  ASSERT_TRUE(initial.ok());
+  EXPECT_EQ(initial->committer, "admin");
+}
+
 TEST_F(GatewayTest, CreateExistingBucketIsBucketAlreadyOwnedByYou) {
   auto r = t_->Send("PUT", "/repo");
   EXPECT_EQ(r.status, 409);

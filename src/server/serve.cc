@@ -89,16 +89,23 @@ void PrintBanner(const ServerOptions& options, const Engine& engine, uint16_t po
     std::cout << "  object storage : " << line << "\n";
   }
   std::cout << "  S3 endpoint    : " << base << "  (bucket = repository, key = <branch>/<path>)\n"
+            << "  REST API       : " << base << "/api/v1  (lakeFS API v1; lakectl and the lakeFS "
+            << "SDKs work with it)\n"
             << "  health check   : curl " << base << "/_health\n"
             << "  metrics        : curl " << base << "/metrics\n";
   if (options.quickstart) {
-    std::cout << "  credentials    : access key id " << auth::kQuickstartAccessKeyId
-              << "\n                   secret access key " << auth::kQuickstartSecretAccessKey
-              << "\n  try            : AWS_ACCESS_KEY_ID=" << auth::kQuickstartAccessKeyId
-              << " AWS_SECRET_ACCESS_KEY=" << auth::kQuickstartSecretAccessKey
-              << " \\\n                   aws --endpoint-url " << base
-              << " s3 mb s3://my-repo && aws --endpoint-url " << base
-              << " s3 cp README.md s3://my-repo/main/\n";
+    std::cout
+        << "  credentials    : access key id " << auth::kQuickstartAccessKeyId
+        << "\n                   secret access key " << auth::kQuickstartSecretAccessKey
+        << "\n  try            : AWS_ACCESS_KEY_ID=" << auth::kQuickstartAccessKeyId
+        << " AWS_SECRET_ACCESS_KEY=" << auth::kQuickstartSecretAccessKey
+        << " \\\n                   aws --endpoint-url " << base
+        << " s3 mb s3://my-repo && aws --endpoint-url " << base
+        << " s3 cp README.md s3://my-repo/main/\n"
+        << "  tarn CLI       : export TARN_ENDPOINT=" << base
+        << " TARN_ACCESS_KEY_ID=" << auth::kQuickstartAccessKeyId
+        << " TARN_SECRET_ACCESS_KEY=" << auth::kQuickstartSecretAccessKey
+        << "\n                   tarn repo list; tarn commit tarn://my-repo/main -m 'first'\n";
   } else if (!initialized) {
     std::cout << "  no users yet   : stop the server and run `tarn setup --user-name admin` "
                  "(same --config/--data-dir) to create the first admin and its keys\n";
