@@ -321,8 +321,6 @@ def test_object_listing_pages_and_groups_by_delimiter(api, repo):
     assert rest["pagination"]["next_offset"] == ""
 
 
-@pytest.mark.xfail(strict=True, reason="common prefixes omit physical_address, checksum and "
-                   "mtime, which lakeFS's ObjectStats requires (lakeFS sends them empty)")
 def test_common_prefixes_carry_the_required_object_fields(api, repo):
     upload(api, repo, "main", "dir/file", b"x")
     listing = api.json("GET", f"/repositories/{repo}/refs/main/objects/ls", delimiter="/")

@@ -102,7 +102,12 @@ nlohmann::json ObjectStatsJson(const graveler::Repository& repo, const catalog::
 }
 
 nlohmann::json CommonPrefixJson(const std::string& prefix) {
-  return {{"path", prefix}, {"path_type", "common_prefix"}};
+  // lakeFS's ObjectStats requires these fields; a prefix has them empty, as lakeFS sends them.
+  return {{"path", prefix},
+          {"path_type", "common_prefix"},
+          {"physical_address", ""},
+          {"checksum", ""},
+          {"mtime", 0}};
 }
 
 std::string QuoteEtag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }

@@ -127,13 +127,17 @@ TEST(ObjectsTest, ListWithDelimiterPagesThroughObjectsAndPrefixes) {
   EXPECT_EQ(seen, want);
 }
 
-TEST(ObjectsTest, CommonPrefixCarriesOnlyPathAndType) {
+TEST(ObjectsTest, CommonPrefixCarriesTheRequiredFieldsEmpty) {
   auto t = TestApi::Make();
   ASSERT_EQ(Upload(*t, "dir/x", "d").status, 201);
   auto j =
       TestApi::JsonOf(t->Send("GET", std::string(kRepo) + "/refs/main/objects/ls?delimiter=/"));
   ASSERT_EQ(j["results"].size(), 1u);
-  EXPECT_EQ(j["results"][0], nlohmann::json({{"path", "dir/"}, {"path_type", "common_prefix"}}));
+  EXPECT_EQ(j["results"][0], nlohmann::json({{"path", "dir/"},
+                                             {"path_type", "common_prefix"},
+                                             {"physical_address", ""},
+                                             {"checksum", ""},
+                                             {"mtime", 0}}));
   EXPECT_EQ(j["pagination"]["has_more"], false);
 }
 
