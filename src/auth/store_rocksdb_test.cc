@@ -1,4 +1,4 @@
-// The credential store's suite on the RocksDB KV driver, one fresh database per test.
+// The credential and policy stores' suites on the RocksDB KV driver, one fresh database per test.
 #include <stdlib.h>
 
 #include <filesystem>
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth/testing/credential_store_suite.h"
+#include "auth/testing/policy_store_suite.h"
 #include "kv/rocksdb/rocksdb_store.h"
 
 namespace tarn::auth::testing {
@@ -42,6 +43,9 @@ std::unique_ptr<kv::Store> MakeRocksDbStore() {
 }
 
 INSTANTIATE_TEST_SUITE_P(RocksDb, CredentialStoreTest,
+                         ::testing::Values(KvFactory{"rocksdb", MakeRocksDbStore}), KvFactoryName);
+
+INSTANTIATE_TEST_SUITE_P(RocksDb, PolicyStoreTest,
                          ::testing::Values(KvFactory{"rocksdb", MakeRocksDbStore}), KvFactoryName);
 
 }  // namespace

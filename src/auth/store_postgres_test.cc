@@ -1,6 +1,6 @@
-// The policy store's suite on a real PostgreSQL server, one fresh table per test. The server
-// comes from TARN_TEST_POSTGRES_URL (start one with scripts/pg-start.sh); without it every test
-// fails, unless TARN_SKIP_POSTGRES_TESTS=1.
+// The credential and policy stores' suites on a real PostgreSQL server, one fresh table per test.
+// The server comes from TARN_TEST_POSTGRES_URL (start one with scripts/pg-start.sh); without it
+// every test fails, unless TARN_SKIP_POSTGRES_TESTS=1.
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/testing/credential_store_suite.h"
 #include "auth/testing/policy_store_suite.h"
 #include "kv/postgres/postgres_store.h"
 
@@ -49,7 +50,7 @@ std::string NewTableName() {
   static std::atomic<int> counter{0};
   std::random_device rd;
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "tarn_policy_test_%d_%d_%08x", static_cast<int>(getpid()),
+  std::snprintf(buf, sizeof(buf), "tarn_auth_test_%d_%d_%08x", static_cast<int>(getpid()),
                 counter++, rd());
   DropCreatedTables::Tables().push_back(buf);
   return buf;
@@ -75,6 +76,10 @@ std::unique_ptr<kv::Store> MakePostgresStore() {
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return store.ok() ? std::move(store).value() : nullptr;
 }
+
+INSTANTIATE_TEST_SUITE_P(Postgres, CredentialStoreTest,
+                         ::testing::Values(KvFactory{"postgres", MakePostgresStore}),
+                         KvFactoryName);
 
 INSTANTIATE_TEST_SUITE_P(Postgres, PolicyStoreTest,
                          ::testing::Values(KvFactory{"postgres", MakePostgresStore}),
