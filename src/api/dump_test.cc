@@ -6,26 +6,11 @@
 namespace tarn::api {
 namespace {
 
+using testing::DenyAction;
 using testing::TestApi;
 
 constexpr char kRepo[] = "/api/v1/repositories/repo1";
 constexpr char kRestored[] = "/api/v1/repositories/restored";
-
-// Allows everything but one action.
-class DenyAction final : public auth::Authorizer {
- public:
-  explicit DenyAction(std::string action) : action_(std::move(action)) {}
-  Status Authorize(const auth::Principal&,
-                   std::span<const auth::Permission> permissions) const override {
-    for (const auto& p : permissions) {
-      if (p.action == action_) return Status::PermissionDenied("denied " + p.action);
-    }
-    return Status::OK();
-  }
-
- private:
-  std::string action_;
-};
 
 bool IsMetaRangeId(const nlohmann::json& id) {
   if (!id.is_string()) return false;

@@ -16,27 +16,12 @@
 namespace tarn::api {
 namespace {
 
+using testing::DenyAction;
 using testing::TestApi;
 using namespace std::chrono_literals;
 
 constexpr char kRepo[] = "/api/v1/repositories/repo1";
 constexpr char kNamespace[] = "mem://repo1";
-
-// Allows everything but one action.
-class DenyAction final : public auth::Authorizer {
- public:
-  explicit DenyAction(std::string action) : action_(std::move(action)) {}
-  Status Authorize(const auth::Principal&,
-                   std::span<const auth::Permission> permissions) const override {
-    for (const auto& p : permissions) {
-      if (p.action == action_) return Status::PermissionDenied("denied " + p.action);
-    }
-    return Status::OK();
-  }
-
- private:
-  std::string action_;
-};
 
 class StagingTest : public ::testing::Test {
  protected:

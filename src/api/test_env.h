@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,22 @@
 #include "http/message.h"
 
 namespace tarn::api::testing {
+
+// An authorizer that allows everything but one action (to test one denial at a time).
+class DenyAction final : public auth::Authorizer {
+ public:
+  explicit DenyAction(std::string action) : action_(std::move(action)) {}
+  Status Authorize(const auth::Principal&,
+                   std::span<const auth::Permission> permissions) const override {
+    for (const auto& p : permissions) {
+      if (p.action == action_) return Status::PermissionDenied("denied " + p.action);
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::string action_;
+};
 
 class TestApi {
  public:
