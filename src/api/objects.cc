@@ -12,6 +12,7 @@
 #include "api/actions.h"
 #include "api/errors.h"
 #include "api/handlers.h"
+#include "api/presign.h"
 #include "block/range.h"
 #include "s3/request.h"
 #include "s3/time_format.h"
@@ -99,6 +100,17 @@ nlohmann::json ObjectStatsJson(const graveler::Repository& repo, const catalog::
     j["metadata"] = std::move(meta);
   }
   return j;
+}
+
+// presign=true: the physical address becomes a URL that reads the bytes directly, with its
+// expiry, as lakeFS answers.
+Status AddPresignedAddress(const Context& ctx, const graveler::Repository& repo,
+                           const catalog::Entry& entry, nlohmann::json& stats) {
+  ASSIGN_OR_RETURN(std::string url, PresignUrl(ctx, catalog::Catalog::Pointer(repo, entry),
+                                               block::PresignMethod::kGet));
+  stats["physical_address"] = std::move(url);
+  stats["physical_address_expiry"] = PresignExpiryUnix(ctx);
+  return Status::OK();
 }
 
 nlohmann::json CommonPrefixJson(const std::string& prefix) {
@@ -406,6 +418,7 @@ Result<http::Response> ListObjects(const Context& ctx) {
   params.delimiter = std::string(ctx.query.get("delimiter"));
   params.after = std::move(pagination.after);
   params.amount = pagination.amount;
+  ASSIGN_OR_RETURN(bool presign, PresignRequested(ctx));
   ASSIGN_OR_RETURN(catalog::ListEntriesResult listed,
                    ctx.deps.catalog->ListEntries(repo, RefId(ctx), params));
   const bool user_metadata = WantUserMetadata(ctx);
@@ -419,7 +432,10 @@ Result<http::Response> ListObjects(const Context& ctx) {
         (e < listed.entries.size() && listed.entries[e].path < listed.common_prefixes[p]);
     if (take_entry) {
       last = listed.entries[e].path;
-      results.push_back(ObjectStatsJson(repo, listed.entries[e++], user_metadata));
+      results.push_back(ObjectStatsJson(repo, listed.entries[e], user_metadata));
+      if (presign)
+        RETURN_IF_ERROR(AddPresignedAddress(ctx, repo, listed.entries[e], results.back()));
+      ++e;
     } else {
       last = listed.common_prefixes[p];
       results.push_back(CommonPrefixJson(listed.common_prefixes[p++]));
@@ -443,8 +459,11 @@ Result<http::Response> StatObject(const Context& ctx) {
   ASSIGN_OR_RETURN(std::string path, RequiredQuery(ctx, "path"));
   RETURN_IF_ERROR(ctx.Authorize(kReadObject, auth::ObjectArn(RepoId(ctx), path)));
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
+  ASSIGN_OR_RETURN(bool presign, PresignRequested(ctx));
   ASSIGN_OR_RETURN(catalog::Entry entry, ctx.deps.catalog->GetEntry(repo, RefId(ctx), path));
-  return JsonResponse(200, ObjectStatsJson(repo, entry, WantUserMetadata(ctx)));
+  nlohmann::json stats = ObjectStatsJson(repo, entry, WantUserMetadata(ctx));
+  if (presign) RETURN_IF_ERROR(AddPresignedAddress(ctx, repo, entry, stats));
+  return JsonResponse(200, stats);
 }
 
 // GET and HEAD /repositories/{repository}/refs/{ref}/objects?path, with an optional Range.
@@ -458,6 +477,17 @@ Result<http::Response> ServeObject(const Context& ctx, bool head) {
     r.status = 304;
     r.SetHeader("ETag", QuoteEtag(entry.etag));
     r.SetHeader("Last-Modified", s3::FormatHttpDate(entry.last_modified));
+    r.content_length = 0;
+    return r;
+  }
+  ASSIGN_OR_RETURN(bool presign, PresignRequested(ctx));
+  if (presign && !head) {
+    // The client fetches the bytes from the storage itself (lakeFS answers 302 too).
+    ASSIGN_OR_RETURN(std::string url, PresignUrl(ctx, catalog::Catalog::Pointer(repo, entry),
+                                                 block::PresignMethod::kGet));
+    http::Response r;
+    r.status = 302;
+    r.SetHeader("Location", url);
     r.content_length = 0;
     return r;
   }

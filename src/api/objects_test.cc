@@ -79,6 +79,27 @@ TEST(ObjectsTest, UploadedObjectCanBeStattedReadAndHeaded) {
   EXPECT_TRUE(head.body.empty());
 }
 
+TEST(ObjectsTest, PresignOnStorageWithoutPresignedUrlsIs400OperationNotSupported) {
+  auto t = TestApi::Make();
+  ASSERT_EQ(Upload(*t, "k", "data").status, 201);
+  for (const std::string target :
+       {std::string(kRepo) + "/refs/main/objects/stat?path=k&presign=true",
+        std::string(kRepo) + "/refs/main/objects/ls?presign=true",
+        std::string(kRepo) + "/refs/main/objects?path=k&presign=true"}) {
+    auto r = t->Send("GET", target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_NE(TestApi::JsonOf(r)["message"].get<std::string>().find("operation not supported"),
+              std::string::npos)
+        << target;
+  }
+  EXPECT_EQ(
+      t->Send("GET", std::string(kRepo) + "/refs/main/objects/stat?path=k&presign=maybe").status,
+      400);
+  EXPECT_EQ(
+      t->Send("GET", std::string(kRepo) + "/refs/main/objects/stat?path=k&presign=false").status,
+      200);
+}
+
 TEST(ObjectsTest, StatOfAbsentPathIs404) {
   auto t = TestApi::Make();
   EXPECT_EQ(t->Send("GET", std::string(kRepo) + "/refs/main/objects/stat?path=nope").status, 404);

@@ -39,11 +39,14 @@ nlohmann::json StorageConfigJson(const ApiDeps& deps) {
     example = "mem://example-repo";
     regex = "^mem://";
   }
+  // S3 storage presigns URLs (presign=true on reads and getPhysicalAddress); local and mem
+  // storage cannot.
+  const bool presign = deps.blockstore_type == "s3";
   return {{"blockstore_type", deps.blockstore_type},
           {"blockstore_namespace_example", example},
           {"blockstore_namespace_ValidityRegex", regex},
-          {"pre_sign_support", false},
-          {"pre_sign_support_ui", false},
+          {"pre_sign_support", presign},
+          {"pre_sign_support_ui", presign},
           {"import_support", false},
           {"import_validity_regex", regex},
           {"pre_sign_multipart_upload", false}};

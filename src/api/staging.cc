@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
+#include "api/presign.h"
 #include "s3/crypto.h"
 #include "s3/time_format.h"
 
@@ -174,19 +175,22 @@ Result<http::Response> GetPhysicalAddress(const Context& ctx) {
   ASSIGN_OR_RETURN(std::string key, StagingKey(ctx));
   ASSIGN_OR_RETURN(graveler::Repository repo, ctx.Repository());
   RETURN_IF_ERROR(RequireBranch(ctx, repo, BranchId(ctx)));
-  if (ctx.query.get("presign") == "true") {
-    // As lakeFS answers for a blockstore without presigned URLs ("operation not supported").
-    return Status::InvalidArgument(
-        "operation not supported: the " + ctx.deps.blockstore_type +
-        " blockstore cannot presign URLs; call without presign=true and write through the "
-        "blockstore, or upload with uploadObject");
-  }
+  ASSIGN_OR_RETURN(bool presign, PresignRequested(ctx));
   const int64_t expiry = UnixSeconds(ctx.deps.clock->Now() + kAddressLifetime);
   std::string base = ctx.deps.catalog->NewPhysicalAddress();
   std::string signature = Sign(key, repo.id, BranchId(ctx), path, base, expiry);
-  std::string address = repo.storage_namespace + "/" + base + kProofSeparator +
-                        std::to_string(expiry) + kProofSeparator + signature;
+  std::string relative =
+      base + kProofSeparator + std::to_string(expiry) + kProofSeparator + signature;
+  std::string address = repo.storage_namespace + "/" + relative;
   nlohmann::json body = {{"physical_address", std::move(address)}, {"presigned_url", nullptr}};
+  if (presign) {
+    // The client PUTs the bytes to this URL, then links the physical address.
+    ASSIGN_OR_RETURN(std::string url,
+                     PresignUrl(ctx, block::ObjectPointer{repo.storage_namespace, relative},
+                                block::PresignMethod::kPut));
+    body["presigned_url"] = std::move(url);
+    body["presigned_url_expiry"] = PresignExpiryUnix(ctx);
+  }
   return JsonResponse(200, body);
 }
 

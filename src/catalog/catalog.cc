@@ -10,6 +10,12 @@ namespace tarn::catalog {
 Catalog::Catalog(graveler::Graveler& graveler, block::Registry& blocks, const Clock& clock)
     : graveler_(graveler), blocks_(blocks), clock_(clock), addresses_(clock) {}
 
+Result<std::string> Catalog::Presign(const block::ObjectPointer& pointer,
+                                     block::PresignMethod method, std::chrono::seconds expiry) {
+  ASSIGN_OR_RETURN(block::Adapter * adapter, blocks_.ForNamespace(pointer.storage_namespace));
+  return adapter->Presign(pointer, method, expiry);
+}
+
 block::ObjectPointer Catalog::Pointer(const graveler::Repository& repo, const Entry& entry) {
   if (entry.address_type == Entry::AddressType::kFull) {
     // An absolute URI: the namespace is everything up to the last '/'.

@@ -135,6 +135,12 @@ class Catalog {
   // Where an entry's bytes are in block storage.
   static block::ObjectPointer Pointer(const graveler::Repository& repo, const Entry& entry);
 
+  // A URL that lets its holder read (kGet) or write (kPut) the bytes at `pointer` without
+  // credentials until `expiry` from now. Errors: NotImplemented where the namespace's storage
+  // cannot presign (local, mem); the registry's errors for an unknown namespace scheme.
+  Result<std::string> Presign(const block::ObjectPointer& pointer, block::PresignMethod method,
+                              std::chrono::seconds expiry);
+
  private:
   graveler::Graveler& graveler_;
   block::Registry& blocks_;
