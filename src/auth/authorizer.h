@@ -1,9 +1,9 @@
 // The one authorization hook every gateway and API operation goes through.
 //
 // Actions and resources use lakeFS's names ("fs:ReadObject",
-// "arn:lakefs:fs:::repository/<repo>/object/<path>") so the policies the REST API adds later
-// read the same as lakeFS's. Until then the open build allows every authenticated user
-// everything (AllowAuthenticated), as lakeFS's open build does.
+// "arn:lakefs:fs:::repository/<repo>/object/<path>") so policies read the same as lakeFS's.
+// The server decides with users' policies (RbacAuthorizer, auth/rbac_authorizer.h);
+// AllowAuthenticated, which lets every authenticated user do everything, is for tests.
 #pragma once
 
 #include <span>
