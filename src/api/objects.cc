@@ -181,21 +181,6 @@ std::optional<block::ByteRange> ParseRange(std::string_view value) {
   return r;
 }
 
-// A download's body, pulled by the HTTP server.
-class ObjectBody final : public http::BodySource {
- public:
-  explicit ObjectBody(std::unique_ptr<block::ObjectReader> reader) : reader_(std::move(reader)) {}
-  Result<std::size_t> Read(std::span<char> out) override { return reader_->Read(out); }
-  std::optional<FileRange> file_range() const override {
-    auto r = reader_->file_range();
-    if (!r) return std::nullopt;
-    return FileRange{r->fd, r->offset, r->length};
-  }
-
- private:
-  std::unique_ptr<block::ObjectReader> reader_;
-};
-
 // The request body as a block::Reader, failing once it grows past `limit` bytes.
 class RequestBodyReader final : public block::Reader {
  public:
@@ -527,7 +512,7 @@ Result<http::Response> ServeObject(const Context& ctx, bool head) {
     }
     return std::move(reader).status();
   }
-  r.stream = std::make_shared<ObjectBody>(std::move(*reader));
+  r.stream = std::make_shared<http::ReaderBody<block::ObjectReader>>(std::move(*reader));
   return r;
 }
 

@@ -12,20 +12,6 @@ namespace {
 using s3::S3Error;
 using s3::S3ErrorCode;
 
-class ObjectBody final : public http::BodySource {
- public:
-  explicit ObjectBody(std::unique_ptr<block::ObjectReader> reader) : reader_(std::move(reader)) {}
-  Result<std::size_t> Read(std::span<char> out) override { return reader_->Read(out); }
-  std::optional<FileRange> file_range() const override {
-    auto r = reader_->file_range();
-    if (!r) return std::nullopt;
-    return FileRange{r->fd, r->offset, r->length};
-  }
-
- private:
-  std::unique_ptr<block::ObjectReader> reader_;
-};
-
 bool EtagMatches(std::string_view header, std::string_view etag) {
   // A list of etags, or "*".
   std::size_t pos = 0;
@@ -152,7 +138,7 @@ http::Response GetObject(Context& ctx) {
     }
     return ErrorResponse(ctx.request, reader.status());
   }
-  r.stream = std::make_shared<ObjectBody>(std::move(*reader));
+  r.stream = std::make_shared<http::ReaderBody<block::ObjectReader>>(std::move(*reader));
   return r;
 }
 

@@ -112,6 +112,25 @@ class BodySource {
   virtual std::optional<FileRange> file_range() const { return std::nullopt; }
 };
 
+// A BodySource over a pull reader that owns its bytes' source: anything with
+// `Result<std::size_t> Read(std::span<char>)` and a `file_range()` answering an optional with
+// `fd`, `offset` and `length` (block::ObjectReader is one), so a stored object is sent with
+// sendfile when it is a local file.
+template <typename Reader>
+class ReaderBody final : public BodySource {
+ public:
+  explicit ReaderBody(std::unique_ptr<Reader> reader) : reader_(std::move(reader)) {}
+  Result<std::size_t> Read(std::span<char> out) override { return reader_->Read(out); }
+  std::optional<FileRange> file_range() const override {
+    auto r = reader_->file_range();
+    if (!r) return std::nullopt;
+    return FileRange{r->fd, r->offset, r->length};
+  }
+
+ private:
+  std::unique_ptr<Reader> reader_;
+};
+
 struct Response {
   int status = 200;
   std::vector<Header> headers;
