@@ -49,6 +49,14 @@ Result<http::Response> GetRepositoryMetadata(const Context& ctx);
 Result<http::Response> SetRepositoryMetadata(const Context& ctx);
 Result<http::Response> DeleteRepositoryMetadata(const Context& ctx);
 
+// dump.cc (routed in staging.cc)
+Result<http::Response> DumpRefs(const Context& ctx);
+Result<http::Response> RestoreRefs(const Context& ctx);
+Result<http::Response> DumpSubmit(const Context& ctx);
+Result<http::Response> DumpStatus(const Context& ctx);
+Result<http::Response> RestoreSubmit(const Context& ctx);
+Result<http::Response> RestoreStatus(const Context& ctx);
+
 // session.cc
 Result<http::Response> GetSetupState(const Context& ctx);
 Result<http::Response> Setup(const Context& ctx);

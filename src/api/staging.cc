@@ -25,14 +25,6 @@
 
 namespace tarn::api {
 
-// dump.cc
-Result<http::Response> DumpRefs(const Context& ctx);
-Result<http::Response> RestoreRefs(const Context& ctx);
-Result<http::Response> DumpSubmit(const Context& ctx);
-Result<http::Response> DumpStatus(const Context& ctx);
-Result<http::Response> RestoreSubmit(const Context& ctx);
-Result<http::Response> RestoreStatus(const Context& ctx);
-
 namespace {
 
 inline constexpr std::string_view kWriteObject = auth::action::kWriteObject;
