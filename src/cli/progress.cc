@@ -35,6 +35,25 @@ void ProgressBar::Finish() {
   std::fflush(out_);
 }
 
+namespace {
+
+// "45s", "12m05s", "3h02m".
+std::string FormatDuration(uint64_t seconds) {
+  char buf[32];
+  if (seconds < 60) {
+    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(seconds));
+  } else if (seconds < 3600) {
+    std::snprintf(buf, sizeof buf, "%llum%02llus", static_cast<unsigned long long>(seconds / 60),
+                  static_cast<unsigned long long>(seconds % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lluh%02llum", static_cast<unsigned long long>(seconds / 3600),
+                  static_cast<unsigned long long>(seconds / 60 % 60));
+  }
+  return buf;
+}
+
+}  // namespace
+
 std::string ProgressBar::Render() const {
   const uint64_t done = bytes_.load();
   const int64_t files = files_.load();
@@ -55,6 +74,9 @@ std::string ProgressBar::Render() const {
   if (elapsed.count() > 0) {
     const uint64_t rate = done * 1000 / static_cast<uint64_t>(elapsed.count());
     line += "  " + FormatSize(rate) + "/s";
+    if (rate > 0 && done < total_bytes_) {
+      line += "  ETA " + FormatDuration((total_bytes_ - done) / rate);
+    }
   }
   return line;
 }

@@ -13,7 +13,17 @@ TEST(ProgressBarTest, RendersFractionBytesFilesAndRate) {
   bar.FileDone();
   clock.Advance(std::chrono::seconds(2));
   EXPECT_EQ(bar.Render(),
-            "upload [##########----------]  50% 2.0 MiB/4.0 MiB  2/4 files  1.0 MiB/s");
+            "upload [##########----------]  50% 2.0 MiB/4.0 MiB  2/4 files  1.0 MiB/s  ETA 2s");
+}
+
+TEST(ProgressBarTest, EstimatesTheTimeLeftFromTheRateSoFar) {
+  ManualClock clock;
+  ProgressBar bar(clock, nullptr, "export", 1000 * 1024, 10);
+  bar.AddBytes(10 * 1024);
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(bar.Render().ends_with("10.0 KiB/s  ETA 1m39s")) << bar.Render();
+  bar.AddBytes(990 * 1024);
+  EXPECT_EQ(bar.Render().find("ETA"), std::string::npos) << "no estimate once done";
 }
 
 TEST(ProgressBarTest, OmitsTheRateBeforeAnyTimePasses) {
