@@ -42,6 +42,10 @@ struct ApiDeps {
   std::string token_key;
   // Facts /config reports: the blockstore type ("local", "s3", "mem") and the server version.
   std::string blockstore_type = "local";
+  // The absolute directory of local object data (blockstore.local.path), reported as
+  // blockstore_local_path so that a client on the same machine (tarn export) can read object
+  // data without a round trip; empty for other storage.
+  std::string blockstore_local_path;
   std::string version;
 };
 

@@ -42,7 +42,7 @@ nlohmann::json StorageConfigJson(const ApiDeps& deps) {
   // S3 storage presigns URLs (presign=true on reads and getPhysicalAddress); local and mem
   // storage cannot.
   const bool presign = deps.blockstore_type == "s3";
-  return {{"blockstore_type", deps.blockstore_type},
+  nlohmann::json config = {{"blockstore_type", deps.blockstore_type},
           {"blockstore_namespace_example", example},
           {"blockstore_namespace_ValidityRegex", regex},
           {"pre_sign_support", presign},
@@ -50,6 +50,10 @@ nlohmann::json StorageConfigJson(const ApiDeps& deps) {
           {"import_support", false},
           {"import_validity_regex", regex},
           {"pre_sign_multipart_upload", false}};
+  if (deps.blockstore_type == "local" && !deps.blockstore_local_path.empty()) {
+    config["blockstore_local_path"] = deps.blockstore_local_path;
+  }
+  return config;
 }
 
 nlohmann::json VersionJson(const ApiDeps& deps) {

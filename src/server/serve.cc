@@ -229,6 +229,9 @@ int RunServe(const ConfigFlags& flags) {
   // What repositories created without an explicit namespace use.
   api_deps.blockstore_type =
       std::string_view(options->gateway.default_namespace).starts_with("s3://") ? "s3" : "local";
+  if (api_deps.blockstore_type == "local") {
+    api_deps.blockstore_local_path = std::filesystem::absolute(options->blockstore.local_path);
+  }
   api_deps.version = TARN_VERSION;
   api::Api api(std::move(api_deps));
   Routes routes(**store, *logger, &gateway, metrics, &api);
