@@ -145,6 +145,7 @@ Status ApiSource::Diff(std::string_view from, std::string_view to,
         if (j.value("path_type", "object") != "object") return Status::OK();
         SourceChange change;
         change.path = j.value("path", "");
+        change.size = j.value("size_bytes", uint64_t{0});
         std::string type = j.value("type", "");
         if (type == "added") {
           change.kind = SourceChange::Kind::kAdded;

@@ -90,12 +90,12 @@ class Execution {
     for (int r = 0; r < internal::kRounds; ++r) {
       std::vector<Op*>& round = rounds[r];
       if (round.empty()) continue;
-      if (cancel_.load() || (r == internal::kSuccessFiles && failures_.total() > 0)) {
+      if (cancel_.load()) return;  // the marker says the run was interrupted
+      if (r == internal::kSuccessFiles && failures_.total() > 0) {
         for (Op* op : round) {
           failures_.Add(Failure{op->object.path, OpName(*op),
-                                cancel_.load() ? "not started: interrupted"
-                                               : "held back: data operations failed, so the "
-                                                 "success file would announce incomplete data"});
+                                "held back: data operations failed, so the success file would "
+                                "announce incomplete data"});
         }
         continue;
       }
@@ -321,7 +321,7 @@ Result<ExportReport> Exporter::Run(const ExportOptions& options, const std::atom
     }
   }
   if (!report.previous_commit.empty() && report.previous_commit == report.commit &&
-      options.mode == Mode::kCopy) {
+      options.mode == Mode::kCopy && options.verify != Verify::kFull) {
     // Nothing changed since the last export: no operations and no new marker.
     report.success = true;
     report.duration =

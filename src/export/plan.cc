@@ -83,6 +83,7 @@ Result<Plan> PlanDiff(Source& source, std::string_view previous, std::string_vie
       op.round = WriteRound(change.path, options);
       op.needs_stat = true;
       ++plan.objects;
+      plan.bytes += change.size;
     }
     plan.ops.push_back(std::move(op));
     return Status::OK();

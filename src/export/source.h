@@ -28,6 +28,7 @@ struct SourceChange {
   enum class Kind { kAdded, kChanged, kRemoved };
   Kind kind = Kind::kAdded;
   std::string path;
+  uint64_t size = 0;  // of the object in `to` (0 for a removal), for progress
 };
 
 class Source {

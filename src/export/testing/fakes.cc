@@ -52,7 +52,10 @@ Status MemorySource::Diff(std::string_view from, std::string_view to,
   for (const auto& [path, content] : *b) {
     if (!a->contains(path)) changes[path] = SourceChange::Kind::kAdded;
   }
-  for (const auto& [path, kind] : changes) RETURN_IF_ERROR(each(SourceChange{kind, path}));
+  for (const auto& [path, kind] : changes) {
+    uint64_t size = kind == SourceChange::Kind::kRemoved ? 0 : b->at(path).size();
+    RETURN_IF_ERROR(each(SourceChange{kind, path, size}));
+  }
   return Status::OK();
 }
 
