@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "export/command.h"
 #include "server/commands.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,13 @@ int main(int argc, char** argv) {
   tarn::server::AddSetupCommand(app, exit_code);
   tarn::server::AddKvCommands(app, exit_code);
   tarn::cli::AddClientCommands(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  tarn::exporter::AddExportCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end parsing successfully; anything else is bad usage (exit 2).
+    int printed = app.exit(e);
+    return printed == 0 ? 0 : 2;
+  }
   return exit_code;
 }

@@ -4,7 +4,7 @@
 // 0 success; 1 failure (the server refused, the network failed, a local file failed);
 // 2 bad usage (a malformed address or argument, or the server answered 400);
 // 3 not found (the server answered 404). Command-line syntax errors found by the parser exit
-// with its own non-zero codes (100 and above).
+// with 2 as well (main.cc).
 #pragma once
 
 #include <CLI/App.hpp>
