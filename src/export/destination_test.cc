@@ -171,6 +171,13 @@ TEST_P(DestinationContractTest, ListsInByteOrderWithTrickyNames) {
                                                          "space name.txt", "z", "ünïcode/ß"}));
 }
 
+TEST_P(DestinationContractTest, ListingTwiceSeesTheSameObjects) {
+  ASSERT_TRUE(WriteString(*dest_, "d/x", "1").ok());
+  ASSERT_TRUE(WriteString(*dest_, "y", "2").ok());
+  EXPECT_EQ(ListPaths(*dest_), (std::vector<std::string>{"d/x", "y"}));
+  EXPECT_EQ(ListPaths(*dest_), (std::vector<std::string>{"d/x", "y"}));
+}
+
 TEST_P(DestinationContractTest, RemovesAndRemovingNothingIsFine) {
   ASSERT_TRUE(WriteString(*dest_, "d/x", "1").ok());
   ASSERT_TRUE(dest_->Remove("d/x").ok());
@@ -248,10 +255,12 @@ TEST_F(LocalDestinationTest, ADirectoryInTheWayIsNotRetryable) {
   EXPECT_EQ(WriteString(*dest_, "file/child", "x").status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_F(LocalDestinationTest, TemporaryFilesAreNotListed) {
-  std::ofstream(dir_ / ".tarn-export-0123.tmp") << "partial";
+TEST_F(LocalDestinationTest, TemporaryFilesOfAKilledExportAreNotListedButRemoved) {
+  fs::create_directories(dir_ / "sub");
+  std::ofstream(dir_ / "sub/.tarn-export-0123.tmp") << "partial";
   ASSERT_TRUE(WriteString(*dest_, "kept", "1").ok());
   EXPECT_EQ(ListPaths(*dest_), std::vector<std::string>{"kept"});
+  EXPECT_FALSE(fs::exists(dir_ / "sub/.tarn-export-0123.tmp"));
 }
 
 TEST_F(LocalDestinationTest, RemovePrunesEmptyDirectoriesButNotTheRoot) {

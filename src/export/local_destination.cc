@@ -234,7 +234,9 @@ class LocalDestination final : public Destination {
 
   Status List(const std::function<Status(const DestinationEntry&)>& each) override {
     std::vector<DestinationEntry> entries;
-    RETURN_IF_ERROR(Walk(dup(root_fd_.get()), "", entries));
+    // A new open file description: a dup would share (and exhaust) the directory offset.
+    RETURN_IF_ERROR(
+        Walk(::openat(root_fd_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), "", entries));
     std::sort(entries.begin(), entries.end(),
               [](const DestinationEntry& a, const DestinationEntry& b) { return a.path < b.path; });
     for (const DestinationEntry& e : entries) RETURN_IF_ERROR(each(e));
@@ -295,7 +297,12 @@ class LocalDestination final : public Destination {
     Status status;
     while (struct dirent* e = ::readdir(dir)) {
       std::string_view name(e->d_name);
-      if (name == "." || name == ".." || name.starts_with(kTempPrefix)) continue;
+      if (name == "." || name == "..") continue;
+      if (name.starts_with(kTempPrefix)) {
+        // Left by an export that was killed mid-write: never a finished object.
+        ::unlinkat(::dirfd(dir), e->d_name, 0);
+        continue;
+      }
       struct stat st {};
       if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
       std::string rel = prefix + std::string(name);

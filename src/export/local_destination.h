@@ -2,7 +2,8 @@
 // attributes, no sidecar files). A write goes to a temporary file beside its target
 // (".tarn-export-<random>.tmp") and is renamed over it, so readers see the old file or the new
 // one; files are not synced one by one — Flush syncs the file system once, before the export
-// writes its marker, which is what makes many small files fast.
+// writes its marker, which is what makes many small files fast. List removes the temporary
+// files a killed export left behind.
 #pragma once
 
 #include <memory>
