@@ -307,6 +307,19 @@ class Connection final : public ConnectionBase,
         }
         mode = BodyMode::kPreread;
       }
+      if (expect_continue && parser_->is_done()) {
+        // No body to wait for, so no read will send the interim answer. HTTP lets a server
+        // skip it here, but botocore then takes this request's final answer for the next
+        // request's interim one and stalls until its read timeout; S3 always sends it.
+        Lowest().expires_after(opt_.request_timeout);
+        co_await asio::async_write(stream_, asio::buffer(kContinue, sizeof(kContinue) - 1),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          if (metrics) metrics->RequestFinished();
+          co_return false;
+        }
+        expect_continue = false;
+      }
       {
         std::lock_guard lock(body_mu_);
         mode_ = mode;

@@ -109,6 +109,22 @@ TEST(ServerStreamTest, ContinueIsSentOnlyWhenTheHandlerFirstReads) {
   EXPECT_EQ(response->body, "PUT /obj hello");
 }
 
+TEST(ServerStreamTest, AnEmptyBodyThatExpectsContinueGetsItBeforeTheAnswer) {
+  auto server = MustStart(TestOptions(), [](const Request& request) { return Echo(request); });
+  ASSERT_NE(server, nullptr);
+  Client client(server->port());
+  for (int i = 0; i < 2; ++i) {  // the connection stays usable
+    ASSERT_TRUE(client.Send(PutHead(0, "Expect: 100-continue\r\n")));
+    auto interim = client.ReadExactly(25);
+    ASSERT_TRUE(interim.has_value());
+    EXPECT_EQ(*interim, "HTTP/1.1 100 Continue\r\n\r\n");
+    auto response = client.ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->status, 200);
+    EXPECT_EQ(response->body, "PUT /obj ");
+  }
+}
+
 TEST(ServerStreamTest, ContinueIsNotSentWhenTheHandlerRefuses) {
   auto server =
       MustStart(TestOptions(), [](const Request&) { return Response::Text(403, "denied"); });
