@@ -58,13 +58,13 @@ class FailureLog {
 std::size_t ParallelFor(std::size_t count, int parallelism, const std::atomic<bool>& cancel,
                         const std::function<void(std::size_t)>& work);
 
-// Streams another reader, hashing (MD5) and counting the bytes, reporting them to `on_bytes`,
-// and failing with Cancelled once `cancel` is set.
+// Streams another reader, counting the bytes and reporting them to `on_bytes`, hashing them
+// (MD5) when asked to, and failing with Cancelled once `cancel` is set.
 class HashingReader final : public block::Reader {
  public:
   HashingReader(block::Reader& inner, const std::atomic<bool>& cancel,
-                const std::function<void(uint64_t)>& on_bytes)
-      : inner_(inner), cancel_(cancel), on_bytes_(on_bytes) {}
+                const std::function<void(uint64_t)>& on_bytes, bool hash = true)
+      : inner_(inner), cancel_(cancel), on_bytes_(on_bytes), hash_(hash) {}
   Result<std::size_t> Read(std::span<char> out) override;
   // The MD5 hex of everything read; call once, after the last Read.
   std::string FinishHex();
@@ -74,6 +74,7 @@ class HashingReader final : public block::Reader {
   block::Reader& inner_;
   const std::atomic<bool>& cancel_;
   const std::function<void(uint64_t)>& on_bytes_;
+  bool hash_;
   block::Md5 md5_;
   uint64_t bytes_ = 0;
 };

@@ -52,7 +52,7 @@ Result<std::size_t> HashingReader::Read(std::span<char> out) {
   }
   ASSIGN_OR_RETURN(std::size_t n, inner_.Read(out));
   if (n > 0) {
-    md5_.Update(std::string_view(out.data(), n));
+    if (hash_) md5_.Update(std::string_view(out.data(), n));
     bytes_ += n;
     if (on_bytes_) on_bytes_(n);
   }
