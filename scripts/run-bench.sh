@@ -25,4 +25,9 @@ for bin in "$build_dir"/bench/*_bench; do
   echo "== $name"
   "$bin" --benchmark_out="$results/$name.json" --benchmark_out_format=json | tee "$results/$name.txt"
 done
+# tarn export against rclone sync from the gateway: needs the tarn binary, not a benchmark one.
+if [[ -z "$filter" || "export_bench" == *"$filter"* ]]; then
+  echo "== export_bench"
+  /usr/bin/python3 bench/export_bench.py "$build_dir/src/tarn" | tee "$results/export_bench.txt"
+fi
 echo "results in $results/"

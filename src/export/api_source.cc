@@ -174,10 +174,10 @@ std::string ApiSource::LocalFile(std::string_view address) const {
   constexpr std::string_view kScheme = "local://";
   if (!address.starts_with(kScheme)) return "";
   std::string_view rest = address.substr(kScheme.size());
-  if (rest.starts_with('/')) return std::string(rest);  // local:///abs/path
-  for (std::string_view part : {std::string_view(".."), std::string_view("/../")}) {
-    if (rest.find(part) != std::string_view::npos) return "";
-  }
+  // Only addresses under the server's data directory are read directly: an absolute address
+  // (local:///...) or one with a ".." segment goes through the server, which checks it, so a
+  // confused or hostile server cannot make the exporter copy arbitrary local files out.
+  if (rest.starts_with('/') || rest.find("..") != std::string_view::npos) return "";
   return local_root_ + "/" + std::string(rest);
 }
 
@@ -189,7 +189,7 @@ Result<std::unique_ptr<block::Reader>> ApiSource::Open(std::string_view commit,
       int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
       struct stat st {};
       if (fd >= 0 && ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == object.size) {
-        ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        if (object.size >= (1u << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         return std::unique_ptr<block::Reader>(new FileReader(fd));
       }
       int err = fd < 0 ? errno : 0;

@@ -46,7 +46,8 @@ class ApiSource final : public Source {
   ApiSource(cli::RestClient& client, std::string repository, ReadFrom read_from,
             std::string local_root);
 
-  // The local file holding a physical address, "" when it is not a local address.
+  // The local file holding a physical address under the server's data directory; "" for any
+  // other address (read through the server).
   std::string LocalFile(std::string_view physical_address) const;
 
   cli::RestClient& client_;

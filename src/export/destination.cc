@@ -29,6 +29,12 @@ Result<std::unique_ptr<Destination>> OpenS3(std::string_view uri, const S3Destin
   s3.force_path_style = o.force_path_style;
   block::S3CredentialSources sources;
   sources.environment = o.environment;
+  if (!o.profile.empty()) {
+    // A profile named on the command line wins over keys in the environment.
+    for (const char* name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}) {
+      sources.environment.erase(name);
+    }
+  }
   sources.credentials_file = o.credentials_file;
   sources.profile = o.profile;
   Result<block::S3Options> resolved = block::ResolveS3Credentials(std::move(s3), sources);

@@ -230,16 +230,25 @@ class Execution {
                        const std::string& md5) {
     // --verify full compares everything afterwards; none trusts the write.
     if (options_.verify != Verify::kChanged) return Status::OK();
-    ASSIGN_OR_RETURN(std::optional<DestinationEntry> now, destination_.Stat(object.path));
     auto mismatch = [&](const std::string& what) {
       return Status::Corruption("verification failed: " + what);
     };
+    std::string expect = !md5.empty() ? md5 : object.checksum;
+    if (written.etag.empty() && internal::IsPlainMd5(expect)) {
+      // A destination without checksums of its own (a directory): reading the content back
+      // checks size and bytes at once.
+      ASSIGN_OR_RETURN(std::string read_back, destination_.ContentMd5(object.path));
+      if (read_back != expect) {
+        return mismatch("MD5 " + read_back + " read back is not the checksum " + expect);
+      }
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(std::optional<DestinationEntry> now, destination_.Stat(object.path));
     if (!now) return mismatch("the object is not at the destination after the write");
     if (now->size != object.size) {
       return mismatch("size " + std::to_string(now->size) + " at the destination, expected " +
                       std::to_string(object.size));
     }
-    std::string expect = !md5.empty() ? md5 : object.checksum;
     if (!now->etag.empty()) {
       if (!written.etag.empty() && now->etag != written.etag) {
         return mismatch("the destination's ETag " + now->etag + " is not the written " +

@@ -116,11 +116,16 @@ class LocalDestination final : public Destination {
       RETURN_IF_ERROR(MakeParents(rel + "x"));
       return WriteResult{0, ""};
     }
-    RETURN_IF_ERROR(MakeParents(rel));
     std::size_t slash = rel.rfind('/');
     std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash + 1);
     std::string temp = dir + std::string(kTempPrefix) + RandomSuffix() + ".tmp";
-    int fd = ::openat(root_fd_.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    int fd = ::openat(root_fd_.get(), temp.c_str(), kCreate, 0644);
+    if (fd < 0 && errno == ENOENT) {
+      // The first object of its directory: create the directories, then the file.
+      RETURN_IF_ERROR(MakeParents(rel));
+      fd = ::openat(root_fd_.get(), temp.c_str(), kCreate, 0644);
+    }
     if (fd < 0) return PathError("creating", rel, errno);
     FdCloser file(fd);
     auto discard = [&](Status s) {
