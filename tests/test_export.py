@@ -529,3 +529,60 @@ def test_a_killed_export_resumes(server, gw, tmp_path):
     assert not list(dest.rglob(".tarn-export-*")), "the killed run's temporary file is gone"
     check = rclone_check(server, f"tarn:{repo}/{c1}", str(dest))
     assert check.returncode == 0, check.stderr
+
+
+def test_export_to_another_tarn_gateway(server, gw, tmp_path):
+    """A tarn server's S3 gateway is a destination like any other: bucket = repository, the
+    prefix starts with the branch."""
+    other = Server(["--quickstart", "--data-dir", str(tmp_path / "other"),
+                    "--listen", "127.0.0.1:0"])
+    try:
+        repo = new_repo(gw)
+        put_all(gw, repo, {"x/1.csv": b"1", "x/2.csv": b"22"})
+        c1 = commit(server, repo, "c1")
+        target = s3util.client(other.url)
+        target.create_bucket(Bucket="mirror-repo")
+        _, r = export(server, repo, "s3://mirror-repo/main/imported", "--commit", c1,
+                      "--dest-endpoint", other.url,
+                      extra_env={"AWS_ACCESS_KEY_ID": s3util.ACCESS_KEY,
+                                 "AWS_SECRET_ACCESS_KEY": s3util.SECRET_KEY}, check=0)
+        assert r["written"] == 2
+        body = target.get_object(Bucket="mirror-repo", Key="main/imported/x/2.csv")["Body"]
+        assert body.read() == b"22"
+    finally:
+        other.stop()
+
+
+def test_server_side_copy_when_source_and_destination_share_an_s3_endpoint(tmp_path):
+    """A repository stored in s3rver, exported to another bucket of the same s3rver: the
+    destination copies the objects itself, no byte passes through the exporter."""
+    endpoint, env = s3_dest_env()
+    dst = s3rver_client()
+    storage, dest_bucket = s3util.unique_name("store"), s3util.unique_name("dest")
+    dst.create_bucket(Bucket=storage)
+    dst.create_bucket(Bucket=dest_bucket)
+    srv = Server(["--quickstart", "--data-dir", str(tmp_path / "data"), "--listen",
+                  "127.0.0.1:0"],
+                 env={"TARN_BLOCKSTORE_S3_ENDPOINT": endpoint,
+                      "TARN_BLOCKSTORE_S3_ACCESS_KEY_ID": env["AWS_ACCESS_KEY_ID"],
+                      "TARN_BLOCKSTORE_S3_SECRET_ACCESS_KEY": env["AWS_SECRET_ACCESS_KEY"],
+                      "TARN_BLOCKSTORE_S3_REGION": env["AWS_REGION"],
+                      "TARN_BLOCKSTORE_S3_FORCE_PATH_STYLE": "true"})
+    try:
+        api(srv, "POST", "/repositories", {"name": "on-s3",
+                                           "storage_namespace": f"s3://{storage}/on-s3"})
+        files = {f"f{i}.bin": os.urandom(1000 + i) for i in range(6)}
+        put_all(s3util.client(srv.url), "on-s3", files)
+        c1 = commit(srv, "on-s3", "c1")
+        _, r = export(srv, "on-s3", f"s3://{dest_bucket}/copy", "--commit", c1,
+                      "--dest-endpoint", endpoint, extra_env=env, check=0)
+        assert r["copied_server_side"] == 6 and r["written"] == 6
+        for name, data in files.items():
+            assert dst.get_object(Bucket=dest_bucket, Key=f"copy/{name}")["Body"].read() == data
+        # Without it, the same export streams.
+        _, r = export(srv, "on-s3", f"s3://{dest_bucket}/streamed", "--commit", c1,
+                      "--dest-endpoint", endpoint, "--no-server-side-copy", extra_env=env,
+                      check=0)
+        assert r["copied_server_side"] == 0 and r["written"] == 6
+    finally:
+        srv.stop()
