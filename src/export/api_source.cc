@@ -27,13 +27,17 @@ Result<SourceObject> ObjectFromJson(const nlohmann::json& j) {
 }
 
 // A Reader over an open file descriptor, which it closes.
+// A Reader over an open file descriptor of `size` bytes, which it closes. It stops at `size`
+// without asking the kernel for the end of the file.
 class FileReader final : public block::Reader {
  public:
-  explicit FileReader(int fd) : fd_(fd) {}
+  FileReader(int fd, uint64_t size) : fd_(fd), left_(size) {}
   ~FileReader() override { ::close(fd_); }
   Result<std::size_t> Read(std::span<char> out) override {
+    if (left_ == 0) return std::size_t{0};
     for (;;) {
-      ssize_t n = ::read(fd_, out.data(), out.size());
+      ssize_t n = ::read(fd_, out.data(), std::min<uint64_t>(out.size(), left_));
+      if (n > 0) left_ -= static_cast<uint64_t>(n);
       if (n >= 0) return static_cast<std::size_t>(n);
       if (errno != EINTR) {
         return Status::IOError(std::string("reading object data from local storage: ") +
@@ -44,6 +48,7 @@ class FileReader final : public block::Reader {
 
  private:
   int fd_;
+  uint64_t left_;
 };
 
 // A Reader over a streamed HTTP response.
@@ -190,7 +195,7 @@ Result<std::unique_ptr<block::Reader>> ApiSource::Open(std::string_view commit,
       struct stat st {};
       if (fd >= 0 && ::fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) == object.size) {
         if (object.size >= (1u << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-        return std::unique_ptr<block::Reader>(new FileReader(fd));
+        return std::unique_ptr<block::Reader>(new FileReader(fd, object.size));
       }
       int err = fd < 0 ? errno : 0;
       if (fd >= 0) ::close(fd);

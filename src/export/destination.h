@@ -34,7 +34,10 @@ struct DestinationEntry {
 
 struct WriteResult {
   uint64_t size = 0;
-  std::string etag;  // as DestinationEntry::etag after the write; may be empty
+  // The destination's checksum of what it stored: S3's ETag (computed by the service from the
+  // bytes it received), a local directory's MD5 of the file read back before it is renamed
+  // into place. Empty when the destination has none.
+  std::string etag;
 };
 
 class Destination {

@@ -233,8 +233,11 @@ class LocalDestinationTest : public ::testing::Test {
   std::unique_ptr<Destination> dest_;
 };
 
-TEST_F(LocalDestinationTest, WritesPlainFiles) {
-  ASSERT_TRUE(WriteString(*dest_, "x/y/z.txt", "hello").ok());
+TEST_F(LocalDestinationTest, WritesPlainFilesAndReportsTheChecksumOfWhatItStored) {
+  auto w = WriteString(*dest_, "x/y/z.txt", "hello");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  EXPECT_EQ(w->etag, block::Md5HexOf("hello"));
+  EXPECT_EQ(w->size, 5u);
   EXPECT_EQ(ReadFile(dir_ / "x/y/z.txt"), "hello");
   EXPECT_EQ(dest_->Describe(), dir_.string());
 }

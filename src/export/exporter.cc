@@ -233,15 +233,20 @@ class Execution {
     auto mismatch = [&](const std::string& what) {
       return Status::Corruption("verification failed: " + what);
     };
-    std::string expect = !md5.empty() ? md5 : object.checksum;
+    const std::string expect = !md5.empty() ? md5 : object.checksum;
     if (written.etag.empty() && internal::IsPlainMd5(expect)) {
-      // A destination without checksums of its own (a directory): reading the content back
-      // checks size and bytes at once.
+      // A destination that reports no checksum: read the content back.
       ASSIGN_OR_RETURN(std::string read_back, destination_.ContentMd5(object.path));
       if (read_back != expect) {
         return mismatch("MD5 " + read_back + " read back is not the checksum " + expect);
       }
       return Status::OK();
+    }
+    // The checksum the destination computed from what it stored (S3's ETag; a directory's
+    // read-back), then the object at its path with that size and checksum.
+    if (internal::IsPlainMd5(written.etag) && internal::IsPlainMd5(expect) &&
+        written.etag != expect) {
+      return mismatch("MD5 " + written.etag + " at the destination is not the checksum " + expect);
     }
     ASSIGN_OR_RETURN(std::optional<DestinationEntry> now, destination_.Stat(object.path));
     if (!now) return mismatch("the object is not at the destination after the write");
@@ -249,20 +254,9 @@ class Execution {
       return mismatch("size " + std::to_string(now->size) + " at the destination, expected " +
                       std::to_string(object.size));
     }
-    if (!now->etag.empty()) {
-      if (!written.etag.empty() && now->etag != written.etag) {
-        return mismatch("the destination's ETag " + now->etag + " is not the written " +
-                        written.etag);
-      }
-      if (internal::IsPlainMd5(now->etag) && internal::IsPlainMd5(expect) && now->etag != expect) {
-        return mismatch("MD5 " + now->etag + " at the destination is not the checksum " + expect);
-      }
-      return Status::OK();
-    }
-    if (!internal::IsPlainMd5(expect)) return Status::OK();
-    ASSIGN_OR_RETURN(std::string read_back, destination_.ContentMd5(object.path));
-    if (read_back != expect) {
-      return mismatch("MD5 " + read_back + " read back is not the checksum " + expect);
+    if (!now->etag.empty() && !written.etag.empty() && now->etag != written.etag) {
+      return mismatch("the destination's ETag " + now->etag + " is not the written " +
+                      written.etag);
     }
     return Status::OK();
   }

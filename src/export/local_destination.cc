@@ -114,12 +114,12 @@ class LocalDestination final : public Destination {
                                        "cannot store it");
       }
       RETURN_IF_ERROR(MakeParents(rel + "x"));
-      return WriteResult{0, ""};
+      return WriteResult{0, block::Md5HexOf("")};
     }
     std::size_t slash = rel.rfind('/');
     std::string dir = slash == std::string::npos ? "" : rel.substr(0, slash + 1);
     std::string temp = dir + std::string(kTempPrefix) + RandomSuffix() + ".tmp";
-    constexpr int kCreate = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    constexpr int kCreate = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
     int fd = ::openat(root_fd_.get(), temp.c_str(), kCreate, 0644);
     if (fd < 0 && errno == ENOENT) {
       // The first object of its directory: create the directories, then the file.
@@ -158,11 +158,22 @@ class LocalDestination final : public Destination {
                                              std::to_string(written) + " of " +
                                              std::to_string(size) + " bytes"));
     }
+    // Read the file back before it is renamed into place: the checksum describes what the
+    // file system returns, not what was handed to it.
+    block::Md5 md5;
+    for (uint64_t off = 0; off < size;) {
+      ssize_t n = ::pread(fd, buffer.get(), std::min<uint64_t>(kBufferSize, size - off),
+                          static_cast<off_t>(off));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return discard(IoError("reading back", Full(rel), n < 0 ? errno : EIO));
+      md5.Update(std::string_view(buffer.get(), static_cast<std::size_t>(n)));
+      off += static_cast<uint64_t>(n);
+    }
     if (::close(file.release()) != 0) return discard(IoError("writing", Full(rel), errno));
     if (::renameat(root_fd_.get(), temp.c_str(), root_fd_.get(), rel.c_str()) != 0) {
       return discard(PathError("renaming into place", rel, errno));
     }
-    return WriteResult{size, ""};
+    return WriteResult{size, block::Md5Hex(md5.Finish())};
   }
 
   Result<std::optional<DestinationEntry>> Stat(std::string_view path) override {
