@@ -7,7 +7,6 @@ namespace tarn::exporter {
 namespace {
 
 constexpr std::size_t kPage = 1000;
-constexpr std::size_t kBufferSize = 1 << 20;
 
 class AdapterDestination final : public Destination {
  public:
@@ -59,14 +58,7 @@ class AdapterDestination final : public Destination {
 
   Result<std::string> ContentMd5(std::string_view path) override {
     ASSIGN_OR_RETURN(std::unique_ptr<block::Reader> reader, Open(path));
-    thread_local std::unique_ptr<char[]> buffer(new char[kBufferSize]);
-    block::Md5 md5;
-    for (;;) {
-      ASSIGN_OR_RETURN(std::size_t n, reader->Read(std::span<char>(buffer.get(), kBufferSize)));
-      if (n == 0) break;
-      md5.Update(std::string_view(buffer.get(), n));
-    }
-    return block::Md5Hex(md5.Finish());
+    return Md5OfReader(*reader);
   }
 
   Status Remove(std::string_view path) override { return adapter_->Delete(At(path)); }

@@ -6,10 +6,10 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "block/s3/s3_adapter.h"
 #include "cli/command_support.h"
 #include "cli/output.h"
 #include "cli/progress.h"
@@ -73,21 +73,6 @@ std::map<std::string, std::string> Environment() {
     if (eq != std::string_view::npos) env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
   }
   return env;
-}
-
-std::optional<std::string> CredentialsFile(const std::map<std::string, std::string>& env) {
-  std::string path;
-  if (auto it = env.find("AWS_SHARED_CREDENTIALS_FILE"); it != env.end()) {
-    path = it->second;
-  } else if (auto home = env.find("HOME"); home != env.end()) {
-    path = home->second + "/.aws/credentials";
-  }
-  if (path.empty()) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 nlohmann::json ReportJson(const ExportReport& r, const ExportOptions& o) {
@@ -221,7 +206,7 @@ int Execute(Flags& f) {
   s3.profile = f.dest_profile;
   s3.force_path_style = f.dest_path_style;
   s3.environment = Environment();
-  s3.credentials_file = CredentialsFile(s3.environment);
+  s3.credentials_file = block::ReadSharedCredentialsFile(s3.environment);
   Result<std::unique_ptr<Destination>> destination = OpenDestination(f.destination, s3);
   if (!destination.ok()) return fail(destination.status());
 

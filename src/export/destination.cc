@@ -1,6 +1,7 @@
 // OpenDestination: a destination URI to a local directory or an S3 bucket prefix.
 #include <filesystem>
 
+#include "block/etag.h"
 #include "block/s3/s3_adapter.h"
 #include "block/uri.h"
 #include "export/adapter_destination.h"
@@ -48,6 +49,18 @@ Result<std::unique_ptr<Destination>> OpenS3(std::string_view uri, const S3Destin
 }
 
 }  // namespace
+
+Result<std::string> Md5OfReader(block::Reader& reader) {
+  constexpr std::size_t kBufferSize = 1 << 20;
+  thread_local std::unique_ptr<char[]> buffer(new char[kBufferSize]);
+  block::Md5 md5;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::size_t n, reader.Read(std::span<char>(buffer.get(), kBufferSize)));
+    if (n == 0) break;
+    md5.Update(std::string_view(buffer.get(), n));
+  }
+  return block::Md5Hex(md5.Finish());
+}
 
 Result<std::unique_ptr<Destination>> OpenDestination(std::string_view uri,
                                                      const S3DestinationOptions& s3) {

@@ -91,6 +91,9 @@ class Destination {
   virtual Status Flush() = 0;
 };
 
+// The MD5 hex of everything `reader` yields, read through one bounded buffer per thread.
+Result<std::string> Md5OfReader(block::Reader& reader);
+
 // How to reach an S3 destination. Empty fields come from the standard AWS_* environment
 // variables and the shared credentials file (profile: `profile`, else AWS_PROFILE, else
 // "default"); the endpoint from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, else AWS's.

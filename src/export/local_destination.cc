@@ -211,14 +211,7 @@ class LocalDestination final : public Destination {
     RETURN_IF_ERROR(CheckPath(path, marker));
     if (marker) return block::Md5HexOf("");
     ASSIGN_OR_RETURN(std::unique_ptr<block::Reader> reader, Open(path));
-    thread_local std::unique_ptr<char[]> buffer(new char[kBufferSize]);
-    block::Md5 md5;
-    for (;;) {
-      ASSIGN_OR_RETURN(std::size_t n, reader->Read(std::span<char>(buffer.get(), kBufferSize)));
-      if (n == 0) break;
-      md5.Update(std::string_view(buffer.get(), n));
-    }
-    return block::Md5Hex(md5.Finish());
+    return Md5OfReader(*reader);
   }
 
   Status Remove(std::string_view path) override {

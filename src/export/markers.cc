@@ -15,12 +15,13 @@ int64_t UnixSeconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-std::string Rfc3339(std::chrono::system_clock::time_point when) {
+// `when` in UTC, formatted by strftime's `format`.
+std::string Utc(std::chrono::system_clock::time_point when, const char* format) {
   std::time_t t = std::chrono::system_clock::to_time_t(when);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
@@ -57,12 +58,7 @@ std::string OneLine(std::string_view s) {
 }  // namespace
 
 std::string MarkerTimestamp(std::chrono::system_clock::time_point when) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
+  return Utc(when, "%Y%m%dT%H%M%SZ");
 }
 
 std::string MarkerName(std::string_view commit, std::chrono::system_clock::time_point when,
@@ -117,7 +113,7 @@ std::string EncodeManifest(const Manifest& m) {
       {"commit", m.commit},
       {"previous_commit", m.previous_commit},
       {"marker", m.marker},
-      {"finished", Rfc3339(m.finished)},
+      {"finished", Utc(m.finished, "%Y-%m-%dT%H:%M:%SZ")},
       {"finished_unix", UnixSeconds(m.finished)},
   };
   return j.dump(2) + "\n";

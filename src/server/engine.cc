@@ -2,8 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "block/local/local_adapter.h"
 #include "block/s3/s3_adapter.h"
@@ -14,21 +12,6 @@ namespace {
 
 std::string Absolute(const std::string& path) {
   return std::filesystem::absolute(path).lexically_normal().string();
-}
-
-std::optional<std::string> ReadCredentialsFile(const std::map<std::string, std::string>& env) {
-  std::string path;
-  if (auto it = env.find("AWS_SHARED_CREDENTIALS_FILE"); it != env.end()) {
-    path = it->second;
-  } else if (auto home = env.find("HOME"); home != env.end()) {
-    path = home->second + "/.aws/credentials";
-  }
-  if (path.empty()) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 // Registers the S3 adapter when credentials are available; a configuration that names S3
@@ -43,7 +26,7 @@ Status RegisterS3(const BlockstoreOptions& o, const std::map<std::string, std::s
   s3.force_path_style = o.s3_force_path_style;
   block::S3CredentialSources sources;
   sources.environment = env;
-  sources.credentials_file = ReadCredentialsFile(env);
+  sources.credentials_file = block::ReadSharedCredentialsFile(env);
   auto resolved = block::ResolveS3Credentials(s3, sources);
   const bool asked = !o.s3_endpoint.empty() || !o.s3_access_key_id.empty();
   if (!resolved.ok()) {
@@ -53,8 +36,8 @@ Status RegisterS3(const BlockstoreOptions& o, const std::map<std::string, std::s
   }
   ASSIGN_OR_RETURN(auto adapter, block::NewS3Adapter(*resolved));
   RETURN_IF_ERROR(blocks.Register(std::move(adapter)));
-  described.push_back("s3://    -> " +
-                      (resolved->endpoint.empty() ? "AWS " + resolved->region : resolved->endpoint));
+  described.push_back("s3://    -> " + (resolved->endpoint.empty() ? "AWS " + resolved->region
+                                                                   : resolved->endpoint));
   return Status::OK();
 }
 
@@ -98,8 +81,8 @@ Result<std::unique_ptr<Engine>> BuildEngine(const ServerOptions& options, kv::St
   e->committed_ = std::make_unique<graveler::committed::CommittedManager>(*e->ranges_);
   graveler::GravelerOptions g;
   g.clock = &clock;
-  e->graveler_ = std::make_unique<graveler::Graveler>(*e->refs_, *e->staging_, *e->committed_,
-                                                      e->blocks_, g);
+  e->graveler_ =
+      std::make_unique<graveler::Graveler>(*e->refs_, *e->staging_, *e->committed_, e->blocks_, g);
   e->catalog_ = std::make_unique<catalog::Catalog>(*e->graveler_, e->blocks_, clock);
   return e;
 }

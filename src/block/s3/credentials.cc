@@ -1,5 +1,7 @@
 // Credential resolution for the S3 adapter: options, then environment, then the shared
 // credentials file, as the AWS CLI and SDKs do for static credentials.
+#include <fstream>
+#include <sstream>
 #include <string_view>
 
 #include "block/s3/s3_adapter.h"
@@ -95,6 +97,22 @@ Result<S3Options> ResolveS3Credentials(S3Options options, const S3CredentialSour
       "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or profile '" +
       profile + "' in the shared credentials file" +
       (sources.credentials_file ? "" : " (no credentials file was found)"));
+}
+
+std::optional<std::string> ReadSharedCredentialsFile(
+    const std::map<std::string, std::string>& environment) {
+  std::string path;
+  if (auto it = environment.find("AWS_SHARED_CREDENTIALS_FILE"); it != environment.end()) {
+    path = it->second;
+  } else if (auto home = environment.find("HOME"); home != environment.end()) {
+    path = home->second + "/.aws/credentials";
+  }
+  if (path.empty()) return std::nullopt;
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
 }
 
 }  // namespace tarn::block

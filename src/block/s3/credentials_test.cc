@@ -1,4 +1,8 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "block/s3/s3_adapter.h"
 
@@ -85,6 +89,22 @@ TEST(S3CredentialsTest, RegionFallsBackThroughTheEnvironment) {
   EXPECT_EQ(resolved->region, "y-2");
   resolved = ResolveS3Credentials(options, {});
   EXPECT_EQ(resolved->region, "us-east-1");
+}
+
+TEST(SharedCredentialsFileTest, IsReadFromTheNamedFileOrHomeAndAbsentOtherwise) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("tarn-creds-" + std::to_string(::getpid()));
+  fs::create_directories(dir / ".aws");
+  std::ofstream(dir / "named") << "[default]\naws_access_key_id = A\n";
+  std::ofstream(dir / ".aws/credentials") << "[default]\naws_access_key_id = H\n";
+  EXPECT_EQ(ReadSharedCredentialsFile({{"AWS_SHARED_CREDENTIALS_FILE", (dir / "named").string()},
+                                       {"HOME", dir.string()}}),
+            "[default]\naws_access_key_id = A\n");
+  EXPECT_EQ(ReadSharedCredentialsFile({{"HOME", dir.string()}}),
+            "[default]\naws_access_key_id = H\n");
+  EXPECT_EQ(ReadSharedCredentialsFile({{"HOME", (dir / "nowhere").string()}}), std::nullopt);
+  EXPECT_EQ(ReadSharedCredentialsFile({}), std::nullopt);
+  fs::remove_all(dir);
 }
 
 }  // namespace

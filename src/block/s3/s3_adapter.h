@@ -111,4 +111,10 @@ struct S3CredentialSources {
 // credentials file is malformed (naming the line).
 Result<S3Options> ResolveS3Credentials(S3Options options, const S3CredentialSources& sources);
 
+// The contents of the shared credentials file named by an environment:
+// $AWS_SHARED_CREDENTIALS_FILE, else $HOME/.aws/credentials; nullopt when there is none or it
+// cannot be read. For composition roots filling S3CredentialSources::credentials_file.
+std::optional<std::string> ReadSharedCredentialsFile(
+    const std::map<std::string, std::string>& environment);
+
 }  // namespace tarn::block
