@@ -93,6 +93,15 @@ def start_server():
             s.proc.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def quickstart_server(tmp_path_factory):
+    """One `tarn serve --quickstart` on a free port for a test module; stopped afterwards."""
+    s = Server(["--quickstart", "--data-dir", str(tmp_path_factory.mktemp("data")),
+                "--listen", "127.0.0.1:0"])
+    yield s
+    s.stop()
+
+
 @pytest.fixture
 def postgres_url():
     url = os.environ.get("TARN_TEST_POSTGRES_URL")

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from conftest import ROOT, Server
+from conftest import ROOT
 
 ACCESS_KEY = "AKIAIOSFOLQUICKSTART"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -134,11 +134,8 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    s = Server(["--quickstart", "--data-dir", str(tmp_path_factory.mktemp("data")),
-                "--listen", "127.0.0.1:0"])
-    yield s
-    s.stop()
+def server(quickstart_server):
+    return quickstart_server
 
 
 @pytest.fixture

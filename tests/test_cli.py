@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from conftest import Server, run_tarn
+from conftest import run_tarn
 
 ACCESS_KEY = "AKIAIOSFOLQUICKSTART"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -17,11 +17,8 @@ EXIT_NOT_FOUND = 3
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    s = Server(["--quickstart", "--data-dir", str(tmp_path_factory.mktemp("data")),
-                "--listen", "127.0.0.1:0"])
-    yield s
-    s.stop()
+def server(quickstart_server):
+    return quickstart_server
 
 
 @pytest.fixture

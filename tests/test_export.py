@@ -26,11 +26,8 @@ MARKER = re.compile(r"^EXPORT_([0-9a-f]{64})_(\d{8}T\d{6}Z)_(SUCCESS|FAILURE)$")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    s = Server(["--quickstart", "--data-dir", str(tmp_path_factory.mktemp("data")),
-                "--listen", "127.0.0.1:0"])
-    yield s
-    s.stop()
+def server(quickstart_server):
+    return quickstart_server
 
 
 @pytest.fixture(scope="module")
