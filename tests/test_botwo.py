@@ -227,3 +227,23 @@ def test_file_transfers(env, tmp_path):
     buf = io.BytesIO()
     c.download_fileobj("plain-bucket", "fo.txt", buf)
     assert buf.getvalue() == b"fileobj"
+
+
+def test_event_hooks_registered_on_botwo_see_calls_to_every_client(env):
+    c = env["c"]
+    seen = []
+
+    def hook(params, model, **kwargs):
+        seen.append((model.name, params["url_path"].split("?")[0]))
+
+    c.meta.events.register("before-call.s3.PutObject", hook)
+    try:
+        c.put_object(Bucket="example-old-bucket", Key="hooked.txt", Body=b"h")
+        c.put_object(Bucket="plain-bucket", Key="hooked.txt", Body=b"h")
+    finally:
+        c.meta.events.unregister("before-call.s3.PutObject", hook)
+    assert [name for name, _ in seen] == ["PutObject", "PutObject"]
+    assert seen[0][1].endswith("/main/hooked.txt") and seen[1][1].endswith("/hooked.txt")
+    c.put_object(Bucket="plain-bucket", Key="after.txt", Body=b"h")
+    assert len(seen) == 2, "unregistered everywhere"
+

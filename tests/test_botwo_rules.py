@@ -98,8 +98,8 @@ def test_meta_exceptions_and_events_are_the_default_clients():
     default, other = s3_client(), s3_client("http://127.0.0.1:2")
     c = botwo.client({"a": other, "d": default},
                      [{"bucket_name": "x", "client": "a"}, {"bucket_name": "*", "client": "d"}])
-    assert c.meta is default.meta
-    assert c.meta.events is default.meta.events
+    assert c.meta.service_model is default.meta.service_model
+    assert c.meta.region_name == default.meta.region_name
     assert c.exceptions is default.exceptions
     assert c.can_paginate("list_objects_v2")
 

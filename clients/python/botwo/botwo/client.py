@@ -83,7 +83,10 @@ class RoutingClient:
 
     @property
     def meta(self):
-        return self._default.meta
+        """The default client's meta, except that handlers registered on `meta.events` are
+        registered on every routed client, so a hook sees every call whichever client serves
+        it."""
+        return _Meta(self._default.meta, list(self._clients.values()))
 
     @property
     def exceptions(self):
@@ -350,3 +353,34 @@ class _Waiter:
         if "Key" in mapped:
             mapped["Key"] = route.key(mapped["Key"])
         return self._owner._clients[route.client].get_waiter(self._name).wait(**mapped)
+
+
+class _Meta:
+    """A client's meta whose `events` registers handlers on every routed client."""
+
+    def __init__(self, meta, clients):
+        self._meta = meta
+        self.events = _Events(meta.events, [c.meta.events for c in clients])
+
+    def __getattr__(self, name):
+        return getattr(self._meta, name)
+
+
+class _Events:
+    _FAN_OUT = ("register", "register_first", "register_last", "unregister")
+
+    def __init__(self, default, all_emitters):
+        self._default = default
+        self._all = []
+        for e in all_emitters:  # clients may share an emitter; register once on each
+            if not any(e is seen for seen in self._all):
+                self._all.append(e)
+
+    def __getattr__(self, name):
+        if name in self._FAN_OUT:
+            def fan_out(*args, **kwargs):
+                for emitter in self._all:
+                    getattr(emitter, name)(*args, **kwargs)
+            return fan_out
+        return getattr(self._default, name)
+
