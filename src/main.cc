@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "export/command.h"
+#include "router/commands.h"
 #include "server/commands.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   tarn::server::AddKvCommands(app, exit_code);
   tarn::cli::AddClientCommands(app, exit_code);
   tarn::exporter::AddExportCommand(app, exit_code);
+  tarn::router::AddRouterCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
